@@ -1,0 +1,49 @@
+"""API authentication: a personal token (``Authorization: Bearer ebt_…``) or the web session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.http import HttpRequest
+from ninja.errors import AuthenticationError, HttpError
+from ninja.security import HttpBearer
+from ninja.utils import check_csrf
+
+from edubridge.core.services import authenticate_token
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class ApiAuth(HttpBearer):
+    """With ``required=False`` an anonymous caller gets through as AnonymousUser.
+
+    A token that is present but wrong is always refused, never treated as anonymous.
+    """
+
+    def __init__(self, *, required: bool = True) -> None:
+        super().__init__()
+        self.required = required
+
+    def __call__(self, request: HttpRequest) -> Any:
+        header = request.headers.get("Authorization")
+        if header:
+            scheme, _, secret = header.partition(" ")
+            user = authenticate_token(secret.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                raise AuthenticationError()
+            request.user = user
+            return user
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            if request.method not in SAFE_METHODS and check_csrf(request) is not None:
+                raise HttpError(403, "CSRF check failed: send the X-CSRFToken header.")
+            return user
+        return None if self.required else AnonymousUser()
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        return authenticate_token(token)
+
+
+signed_in = ApiAuth()
+anyone = ApiAuth(required=False)

@@ -1,0 +1,22 @@
+"""BCP 47 language tags: validation and names from CLDR in the active language."""
+
+from babel import Locale, UnknownLocaleError
+
+from edubridge.core.countries import current_locale
+
+
+def normalise_language(tag: str) -> str:
+    """A canonical BCP 47 tag ("zh_hans" -> "zh-Hans"); ValueError for tags CLDR does not know."""
+    try:
+        locale = Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError) as exc:
+        raise ValueError(f"unknown language tag {tag!r}") from exc
+    return str(locale).replace("_", "-")
+
+
+def language_name(tag: str) -> str:
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return tag
+    return str(locale.get_display_name(current_locale()) or tag)

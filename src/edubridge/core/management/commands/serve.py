@@ -1,0 +1,25 @@
+import os
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from edubridge.core.server import serve
+
+
+class Command(BaseCommand):
+    help = "Serve this node with gunicorn (collects static files first)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("EDUBRIDGE_HOST", "127.0.0.1"))
+        parser.add_argument(
+            "--port", type=int, default=int(os.environ.get("EDUBRIDGE_PORT", "8000"))
+        )
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("EDUBRIDGE_WORKERS", "2"))
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        self.stdout.write(f"EduBridge at http://{options['host']}:{options['port']}/")
+        serve(options["host"], options["port"], options["workers"])

@@ -1,0 +1,135 @@
+"""Who may do what: the one place EduBridge decides permissions.
+
+Rules are object-level and scoped by organisation: a role held in one organisation gives
+no rights in another. Node operators (superusers) and the command line (``SYSTEM``) may do
+everything. Views, API, admin and services all ask :func:`can`, :func:`require` and
+:func:`visible`; nothing checks a role inline.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Final, TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Model, QuerySet
+
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.models import ApiToken, AuditEntry, Membership, Organisation, Role
+
+
+class SystemActor:
+    """The node operator acting through the command line or the demo loader."""
+
+    is_authenticated: Final = True
+    is_superuser: Final = True
+    pk = None
+
+    def __str__(self) -> str:
+        return "system"
+
+
+SYSTEM: Final = SystemActor()
+Actor = AbstractBaseUser | AnonymousUser | SystemActor
+
+
+class Action(StrEnum):
+    ORGANISATION_CREATE = "organisation.create"
+    ORGANISATION_CHANGE = "organisation.change"
+    MEMBERS_VIEW = "membership.view"
+    MEMBERS_MANAGE = "membership.manage"
+    AUDIT_VIEW = "audit.view"
+    TOKEN_MANAGE = "token.manage"
+
+
+# Roles that grant each organisation-scoped action, in the organisation the object belongs to.
+_STAFF = frozenset(Role) - {Role.LEARNER}
+RULES: dict[Action, frozenset[Role]] = {
+    Action.ORGANISATION_CHANGE: frozenset({Role.ADMIN}),
+    Action.MEMBERS_VIEW: _STAFF,
+    Action.MEMBERS_MANAGE: frozenset({Role.ADMIN}),
+    Action.AUDIT_VIEW: frozenset({Role.ADMIN, Role.AUDITOR}),
+}
+
+
+def is_operator(user: Actor) -> bool:
+    return bool(user.is_authenticated and getattr(user, "is_active", True) and user.is_superuser)
+
+
+def roles_of(user: Actor, organisation: Organisation) -> frozenset[Role]:
+    if not user.is_authenticated or user.pk is None:
+        return frozenset()
+    cache: dict[int, frozenset[Role]] = user.__dict__.setdefault("_edubridge_roles", {})
+    if organisation.pk not in cache:
+        membership = Membership.objects.filter(user_id=user.pk, organisation=organisation).first()
+        cache[organisation.pk] = (
+            frozenset(Role(r) for r in membership.roles) if membership else frozenset()
+        )
+    return cache[organisation.pk]
+
+
+def organisation_of(obj: Model) -> Organisation | None:
+    if isinstance(obj, Organisation):
+        return obj
+    if isinstance(obj, Membership | AuditEntry):
+        return obj.organisation
+    return None
+
+
+def can(user: Actor, action: Action, obj: Any = None) -> bool:
+    if is_operator(user):
+        return True
+    if not user.is_authenticated or not getattr(user, "is_active", False):
+        return False
+    if action is Action.TOKEN_MANAGE:
+        return obj is None or (isinstance(obj, ApiToken) and obj.user_id == user.pk)
+    if action is Action.ORGANISATION_CREATE:
+        return False
+    organisation = organisation_of(obj) if obj is not None else None
+    if organisation is None:
+        return False
+    if action is Action.MEMBERS_VIEW and isinstance(obj, Membership) and obj.user_id == user.pk:
+        return True
+    return bool(roles_of(user, organisation) & RULES[action])
+
+
+def require(user: Actor, action: Action, obj: Any = None) -> None:
+    if not user.is_authenticated:
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED, "Sign in first.")
+    if not can(user, action, obj):
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "You do not have permission to do this.")
+
+
+def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
+    """Organisations in which ``user`` holds a role granting ``action``."""
+    if is_operator(user):
+        return Organisation.objects.all()
+    if not user.is_authenticated or user.pk is None:
+        return Organisation.objects.none()
+    granted = RULES[action]
+    ids = [
+        m.organisation_id
+        for m in Membership.objects.filter(user_id=user.pk).only("organisation_id", "roles")
+        if granted & {Role(r) for r in m.roles}
+    ]
+    return Organisation.objects.filter(pk__in=ids)
+
+
+M = TypeVar("M", bound=Model)
+
+
+def visible(user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
+    """The part of ``queryset`` that ``user`` may read."""
+    model = queryset.model
+    if model is Organisation or is_operator(user):
+        return queryset
+    if not user.is_authenticated:
+        return queryset.none()
+    if model is Membership:
+        orgs = organisations_where(user, Action.MEMBERS_VIEW)
+        return queryset.filter(organisation__in=orgs) | queryset.filter(user_id=user.pk)
+    if model is AuditEntry:
+        return queryset.filter(organisation__in=organisations_where(user, Action.AUDIT_VIEW))
+    if model is ApiToken:
+        return queryset.filter(user_id=user.pk)
+    return queryset.none()

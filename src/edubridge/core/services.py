@@ -1,0 +1,272 @@
+"""The write operations of the core app.
+
+Each one checks the policy, validates its input, writes in one transaction and records an
+audit entry. Web views, the API, the admin and the CLI all come through here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Model
+from django.utils import timezone
+
+from edubridge.core import audit
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.languages import normalise_language
+from edubridge.core.models import (
+    ApiToken,
+    Country,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+)
+from edubridge.core.policy import Action, Actor, require
+
+ORGANISATION_FIELDS = [
+    "slug",
+    "name",
+    "kind",
+    "country",
+    "languages",
+    "website",
+    "description",
+    "contact_email",
+    "is_active",
+]
+TOKEN_PREFIX = "ebt_"
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field=field)
+
+
+def _full_clean(obj: Model, exclude: list[str] | None = None) -> None:
+    """Model validation (lengths, formats, choices) as a DomainError naming the first field."""
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise _invalid(field, f"{field}: {' '.join(messages)}") from exc
+
+
+def _languages(tags: Any) -> list[str]:
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise _invalid("languages", "languages: give a list of BCP 47 language tags")
+    try:
+        return list(dict.fromkeys(normalise_language(t) for t in tags))
+    except ValueError as exc:
+        raise _invalid("languages", f"languages: {exc}") from exc
+
+
+def _country(code: Any) -> Country:
+    if isinstance(code, Country):
+        return code
+    country = Country.objects.filter(code=str(code).upper()).first()
+    if country is None:
+        raise _invalid("country", f"country: {code!r} is not an ISO 3166-1 alpha-2 code")
+    return country
+
+
+def _apply_organisation(org: Organisation, values: dict[str, Any]) -> None:
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], f"{sorted(unknown)[0]}: not a field of organisations")
+    for name, value in values.items():
+        if name == "country":
+            value = _country(value)
+        elif name == "languages":
+            value = _languages(value)
+        elif name == "kind" and value not in OrganisationKind.values:
+            raise _invalid("kind", f"kind: choose one of {', '.join(OrganisationKind.values)}")
+        setattr(org, name, value)
+    _full_clean(org, exclude=["country"])
+
+
+def create_organisation(by: Actor, **values: Any) -> Organisation:
+    require(by, Action.ORGANISATION_CREATE)
+    org = Organisation()
+    _apply_organisation(org, values)
+    with transaction.atomic():
+        if Organisation.objects.filter(slug=org.slug).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT, f"slug: an organisation {org.slug!r} exists", field="slug"
+            )
+        org.save()
+        audit.record(
+            by,
+            "organisation.create",
+            org,
+            organisation=org,
+            changes=audit.diff({}, audit.snapshot(org, ORGANISATION_FIELDS)),
+        )
+    return org
+
+
+def update_organisation(by: Actor, org: Organisation, **values: Any) -> Organisation:
+    require(by, Action.ORGANISATION_CHANGE, org)
+    if "slug" in values and values["slug"] != org.slug:
+        raise _invalid("slug", "slug: the identifier of an organisation cannot change")
+    before = audit.snapshot(org, ORGANISATION_FIELDS)
+    _apply_organisation(org, values)
+    changes = audit.diff(before, audit.snapshot(org, ORGANISATION_FIELDS))
+    if changes:
+        with transaction.atomic():
+            org.save()
+            audit.record(by, "organisation.change", org, organisation=org, changes=changes)
+    return org
+
+
+def _roles(roles: Any) -> list[str]:
+    if not isinstance(roles, list | tuple) or not roles:
+        raise _invalid("roles", "roles: give at least one role")
+    unknown = [r for r in roles if r not in Role.values]
+    if unknown:
+        raise _invalid("roles", f"roles: {unknown[0]!r} is not one of {', '.join(Role.values)}")
+    return [r for r in Role.values if r in roles]
+
+
+def _keeps_an_admin(membership: Membership, new_roles: list[str]) -> None:
+    """Refuse a change that would leave an organisation without any administrator."""
+    if Role.ADMIN not in membership.roles or Role.ADMIN in new_roles:
+        return
+    others = Membership.objects.filter(organisation=membership.organisation).exclude(
+        pk=membership.pk
+    )
+    if not any(Role.ADMIN in m.roles for m in others):
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            "roles: this is the organisation's last administrator; appoint another first",
+            field="roles",
+        )
+
+
+def add_member(
+    by: Actor, organisation: Organisation, user: AbstractBaseUser, roles: list[str]
+) -> Membership:
+    membership = Membership(organisation=organisation, user=user, roles=_roles(roles))
+    require(by, Action.MEMBERS_MANAGE, membership)
+    try:
+        with transaction.atomic():
+            membership.save()
+            audit.record(
+                by,
+                "membership.create",
+                membership,
+                organisation=organisation,
+                changes={"roles": [None, membership.roles]},
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"user: {user} is already a member", field="user"
+        ) from exc
+    return membership
+
+
+def find_user(username: str) -> AbstractBaseUser:
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise DomainError(ErrorCode.INVALID, f"user: no active user {username!r}", field="user")
+    return user
+
+
+def set_member_roles(by: Actor, membership: Membership, roles: list[str]) -> Membership:
+    require(by, Action.MEMBERS_MANAGE, membership)
+    new_roles = _roles(roles)
+    if new_roles == membership.roles:
+        return membership
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _keeps_an_admin(membership, new_roles)
+        before = membership.roles
+        membership.roles = new_roles
+        membership.save(update_fields=["roles"])
+        audit.record(
+            by,
+            "membership.change",
+            membership,
+            organisation=membership.organisation,
+            changes={"roles": [before, new_roles]},
+        )
+    return membership
+
+
+def remove_member(by: Actor, membership: Membership) -> None:
+    require(by, Action.MEMBERS_MANAGE, membership)
+    with transaction.atomic():
+        _keeps_an_admin(membership, [])
+        audit.record(
+            by,
+            "membership.delete",
+            membership,
+            organisation=membership.organisation,
+            changes={"roles": [membership.roles, None]},
+        )
+        membership.delete()
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str
+
+
+def digest(secret: str) -> str:
+    """Tokens are 256-bit random, so one SHA-256 is enough to store them safely."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create_api_token(by: Actor, name: str, *, expires_at: datetime | None = None) -> IssuedToken:
+    """A new personal token; its secret is shown once and never stored."""
+    require(by, Action.TOKEN_MANAGE)
+    name = name.strip()
+    if not name or len(name) > 100:
+        raise _invalid("name", "name: give a name of 1 to 100 characters")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise _invalid("expires_at", "expires_at: must be in the future")
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=by, name=name, prefix=secret[:12], digest=digest(secret), expires_at=expires_at
+        )
+        audit.record(by, "token.create", token, organisation=None, summary=f"token {name}")
+    return IssuedToken(token, secret)
+
+
+def revoke_api_token(by: Actor, token: ApiToken) -> ApiToken:
+    require(by, Action.TOKEN_MANAGE, token)
+    if token.revoked_at is None:
+        with transaction.atomic():
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(
+                by, "token.revoke", token, organisation=None, summary=f"token {token.name}"
+            )
+    return token
+
+
+def authenticate_token(secret: str) -> AbstractBaseUser | None:
+    """The active user owning a valid, unrevoked, unexpired token, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=digest(secret), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None or (token.expires_at and token.expires_at <= now):
+        return None
+    # Record use at most once a minute: a busy client must not turn reads into writes.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
