@@ -63,7 +63,7 @@ class ServiceForm(forms.ModelForm):
     request: HttpRequest
 
     def _post_clean(self) -> None:
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]
         if self.errors:
             return
         # The form has already copied its values onto self.instance; services compare with
@@ -80,10 +80,12 @@ class ServiceForm(forms.ModelForm):
 
 
 class ServiceAdmin(PolicyAdmin):
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
-        form.request = request
-        return form
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # The form writes through services as this request's user.
+        return type(form.__name__, (form,), {"request": request})
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         """The service already wrote, once the form was valid."""

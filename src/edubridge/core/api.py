@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
+from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from edubridge.core import services
-from edubridge.core.api_auth import anyone
+from edubridge.core.api_auth import AuthedRequest, anyone
 from edubridge.core.countries import country_name
 from edubridge.core.models import (
     ApiToken,
@@ -129,7 +130,7 @@ def _organisation(slug: str) -> Organisation:
 
 @router.get("/countries", response=list[CountryOut], auth=anyone, tags=["countries"])
 @paginate(LimitOffsetPagination)
-def list_countries(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
+def list_countries(request: AuthedRequest, q: str = "") -> list[dict[str, str]]:
     """ISO 3166-1 countries, named in the language of `Accept-Language`."""
     rows = [{"code": c.code, "name": c.name} for c in Country.objects.all()]
     needle = q.strip().casefold()
@@ -141,7 +142,7 @@ def list_countries(request: HttpRequest, q: str = "") -> list[dict[str, str]]:
 
 
 @router.get("/countries/{code}", response=CountryOut, auth=anyone, tags=["countries"])
-def get_country(request: HttpRequest, code: str) -> dict[str, str]:
+def get_country(request: AuthedRequest, code: str) -> dict[str, str]:
     country = get_object_or_404(Country, code=code.upper())
     return {"code": country.code, "name": country.name}
 
@@ -149,7 +150,7 @@ def get_country(request: HttpRequest, code: str) -> dict[str, str]:
 @router.get("/organisations", response=list[OrganisationOut], auth=anyone, tags=["organisations"])
 @paginate(LimitOffsetPagination)
 def list_organisations(
-    request: HttpRequest, country: str = "", kind: str = "", q: str = ""
+    request: AuthedRequest, country: str = "", kind: str = "", q: str = ""
 ) -> QuerySet[Organisation]:
     orgs = visible(request.auth, Organisation.objects.all())
     if country:
@@ -162,19 +163,21 @@ def list_organisations(
 
 
 @router.post("/organisations", response={201: OrganisationOut}, tags=["organisations"])
-def create_organisation(request: HttpRequest, payload: OrganisationIn) -> tuple[int, Organisation]:
+def create_organisation(
+    request: AuthedRequest, payload: OrganisationIn
+) -> tuple[int, Organisation]:
     """Register a partner organisation (node operators only)."""
     return 201, services.create_organisation(request.auth, **payload.dict())
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, auth=anyone, tags=["organisations"])
-def get_organisation(request: HttpRequest, slug: str) -> Organisation:
+def get_organisation(request: AuthedRequest, slug: str) -> Organisation:
     return _organisation(slug)
 
 
 @router.patch("/organisations/{slug}", response=OrganisationOut, tags=["organisations"])
 def update_organisation(
-    request: HttpRequest, slug: str, payload: OrganisationPatch
+    request: AuthedRequest, slug: str, payload: OrganisationPatch
 ) -> Organisation:
     values = payload.dict(exclude_unset=True)
     return services.update_organisation(request.auth, _organisation(slug), **values)
@@ -182,7 +185,7 @@ def update_organisation(
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut], tags=["memberships"])
 @paginate(LimitOffsetPagination)
-def list_memberships(request: HttpRequest, slug: str) -> QuerySet[Membership]:
+def list_memberships(request: AuthedRequest, slug: str) -> QuerySet[Membership]:
     org = _organisation(slug)
     require(request.auth, Action.MEMBERS_VIEW, org)
     return Membership.objects.filter(organisation=org).select_related("user", "organisation")
@@ -192,7 +195,7 @@ def list_memberships(request: HttpRequest, slug: str) -> QuerySet[Membership]:
     "/organisations/{slug}/memberships", response={201: MembershipOut}, tags=["memberships"]
 )
 def add_membership(
-    request: HttpRequest, slug: str, payload: MembershipIn
+    request: AuthedRequest, slug: str, payload: MembershipIn
 ) -> tuple[int, Membership]:
     org = _organisation(slug)
     require(request.auth, Action.MEMBERS_MANAGE, org)
@@ -200,31 +203,31 @@ def add_membership(
     return 201, services.add_member(request.auth, org, user, [r.value for r in payload.roles])
 
 
-def _membership(request: HttpRequest, membership_id: int) -> Membership:
+def _membership(request: AuthedRequest, membership_id: int) -> Membership:
     memberships = visible(request.auth, Membership.objects.select_related("user", "organisation"))
     return get_object_or_404(memberships, pk=membership_id)
 
 
 @router.get("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
-def get_membership(request: HttpRequest, membership_id: int) -> Membership:
+def get_membership(request: AuthedRequest, membership_id: int) -> Membership:
     return _membership(request, membership_id)
 
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut, tags=["memberships"])
-def change_membership(request: HttpRequest, membership_id: int, payload: RolesIn) -> Membership:
+def change_membership(request: AuthedRequest, membership_id: int, payload: RolesIn) -> Membership:
     membership = _membership(request, membership_id)
     return services.set_member_roles(request.auth, membership, [r.value for r in payload.roles])
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, tags=["memberships"])
-def delete_membership(request: HttpRequest, membership_id: int) -> tuple[int, None]:
+def delete_membership(request: AuthedRequest, membership_id: int) -> tuple[int, None]:
     services.remove_member(request.auth, _membership(request, membership_id))
     return 204, None
 
 
 @router.get("/organisations/{slug}/audit", response=list[AuditOut], tags=["audit"])
 @paginate(LimitOffsetPagination)
-def list_audit(request: HttpRequest, slug: str, action: str = "") -> QuerySet[AuditEntry]:
+def list_audit(request: AuthedRequest, slug: str, action: str = "") -> QuerySet[AuditEntry]:
     org = _organisation(slug)
     require(request.auth, Action.AUDIT_VIEW, org)
     entries = AuditEntry.objects.filter(organisation=org)
@@ -232,8 +235,10 @@ def list_audit(request: HttpRequest, slug: str, action: str = "") -> QuerySet[Au
 
 
 @router.get("/me", response=MeOut, tags=["account"])
-def me(request: HttpRequest) -> dict[str, object]:
+def me(request: AuthedRequest) -> dict[str, object]:
     user = request.auth
+    if not isinstance(user, User):
+        raise AuthenticationError()
     memberships = Membership.objects.filter(user=user).select_related("user", "organisation")
     return {
         "username": user.username,
@@ -244,18 +249,18 @@ def me(request: HttpRequest) -> dict[str, object]:
 
 @router.get("/tokens", response=list[TokenOut], tags=["account"])
 @paginate(LimitOffsetPagination)
-def list_tokens(request: HttpRequest) -> QuerySet[ApiToken]:
+def list_tokens(request: AuthedRequest) -> QuerySet[ApiToken]:
     return visible(request.auth, ApiToken.objects.all())
 
 
 @router.post("/tokens", response={201: IssuedTokenOut}, tags=["account"])
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
     issued = services.create_api_token(request.auth, payload.name, expires_at=payload.expires_at)
     return 201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.secret}
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["account"])
-def revoke_token(request: HttpRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: AuthedRequest, token_id: int) -> tuple[int, None]:
     token = get_object_or_404(visible(request.auth, ApiToken.objects.all()), pk=token_id)
     services.revoke_api_token(request.auth, token)
     return 204, None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from ninja.errors import AuthenticationError, HttpError
 from ninja.security import HttpBearer
@@ -43,6 +43,12 @@ class ApiAuth(HttpBearer):
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         return authenticate_token(token)
+
+
+class AuthedRequest(HttpRequest):
+    """A request that went through :class:`ApiAuth`: ``auth`` is the caller."""
+
+    auth: User | AnonymousUser
 
 
 signed_in = ApiAuth()

@@ -12,11 +12,11 @@ _NOT_ISO = {"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "TA", "UN", "QO", "Z
 
 @cache
 def iso_codes() -> tuple[str, ...]:
-    territories = Locale("en").territories
+    codes = [str(code) for code in Locale("en").territories]
     return tuple(
         sorted(
             code
-            for code in territories
+            for code in codes
             if len(code) == 2 and code.isalpha() and code not in _NOT_ISO and code[0] != "X"
         )
     )

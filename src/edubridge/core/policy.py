@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Final, TypeVar
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Model, QuerySet
 
 from edubridge.core.errors import DomainError, ErrorCode
@@ -30,7 +30,7 @@ class SystemActor:
 
 
 SYSTEM: Final = SystemActor()
-Actor = AbstractBaseUser | AnonymousUser | SystemActor
+Actor = User | AnonymousUser | SystemActor
 
 
 class Action(StrEnum):

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model
@@ -150,9 +149,7 @@ def _keeps_an_admin(membership: Membership, new_roles: list[str]) -> None:
         )
 
 
-def add_member(
-    by: Actor, organisation: Organisation, user: AbstractBaseUser, roles: list[str]
-) -> Membership:
+def add_member(by: Actor, organisation: Organisation, user: User, roles: list[str]) -> Membership:
     membership = Membership(organisation=organisation, user=user, roles=_roles(roles))
     require(by, Action.MEMBERS_MANAGE, membership)
     try:
@@ -172,8 +169,8 @@ def add_member(
     return membership
 
 
-def find_user(username: str) -> AbstractBaseUser:
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
+def find_user(username: str) -> User:
+    user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
         raise DomainError(ErrorCode.INVALID, f"user: no active user {username!r}", field="user")
     return user
@@ -228,6 +225,8 @@ def digest(secret: str) -> str:
 def create_api_token(by: Actor, name: str, *, expires_at: datetime | None = None) -> IssuedToken:
     """A new personal token; its secret is shown once and never stored."""
     require(by, Action.TOKEN_MANAGE)
+    if not isinstance(by, User):
+        raise DomainError(ErrorCode.NOT_AUTHENTICATED, "Tokens belong to a signed-in person.")
     name = name.strip()
     if not name or len(name) > 100:
         raise _invalid("name", "name: give a name of 1 to 100 characters")
@@ -254,7 +253,7 @@ def revoke_api_token(by: Actor, token: ApiToken) -> ApiToken:
     return token
 
 
-def authenticate_token(secret: str) -> AbstractBaseUser | None:
+def authenticate_token(secret: str) -> User | None:
     """The active user owning a valid, unrevoked, unexpired token, or None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
 
 from edubridge.core import ratelimit, services
 from edubridge.core.errors import DomainError, ErrorCode
@@ -27,6 +28,10 @@ from edubridge.core.forms import (
 )
 from edubridge.core.models import ApiToken, AuditEntry, Membership, Organisation
 from edubridge.core.policy import Action, can, visible
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def _form_error(form: Form, error: DomainError) -> None:
@@ -91,7 +96,7 @@ def edit_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "core/organisation_edit.html", {"org": org, "form": form})
 
 
-def _members_response(request: HttpRequest, org: Organisation, **extra: object) -> HttpResponse:
+def _members_response(request: HtmxHttpRequest, org: Organisation, **extra: object) -> HttpResponse:
     """The members section alone for HTMX, the whole page otherwise (works without JavaScript)."""
     if request.htmx:
         return render(request, "core/_members.html", _members_context(request, org, **extra))
@@ -106,7 +111,7 @@ def _members_response(request: HttpRequest, org: Organisation, **extra: object) 
 
 @require_POST
 @login_required
-def add_member(request: HttpRequest, slug: str) -> HttpResponse:
+def add_member(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     org = get_object_or_404(Organisation, slug=slug)
     if not can(request.user, Action.MEMBERS_MANAGE, org):
         raise PermissionDenied
@@ -134,7 +139,7 @@ def _managed_membership(request: HttpRequest, membership_id: int) -> Membership:
 
 @require_POST
 @login_required
-def change_member(request: HttpRequest, membership_id: int) -> HttpResponse:
+def change_member(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     membership = _managed_membership(request, membership_id)
     form = ChangeRolesForm(request.POST)
     try:

@@ -1,7 +1,6 @@
 import os
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from edubridge.core.server import serve
@@ -20,6 +19,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("collectstatic", interactive=False, verbosity=0)
         self.stdout.write(f"EduBridge at http://{options['host']}:{options['port']}/")
         serve(options["host"], options["port"], options["workers"])

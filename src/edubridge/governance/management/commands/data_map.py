@@ -1,5 +1,6 @@
 """``edubridge data-map``: the inventory of stored fields, and ``--check`` for gaps."""
 
+import io
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -39,4 +40,6 @@ class Command(BaseCommand):
                 level = r.level.value if r.level else "[red]unclassified[/red]"
                 cats = ", ".join(c.value for c in r.categories)
                 table.add_row(r.model, r.field, level, cats, r.purpose, r.retention)
-            Console(file=self.stdout, width=200).print(table)
+            buffer = io.StringIO()
+            Console(file=buffer, width=200).print(table)
+            self.stdout.write(buffer.getvalue(), ending="")

@@ -1,0 +1,79 @@
+"""Shared fixtures: two partner organisations in different countries with a user per role."""
+
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.test import Client
+
+from edubridge.core import services
+from edubridge.core.models import Organisation, Role
+from edubridge.core.policy import SYSTEM
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls it makes
+# through live_server fixtures are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def make_user(username: str, **extra):
+    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
+
+
+@pytest.fixture
+def org_a(db) -> Organisation:
+    return services.create_organisation(
+        SYSTEM, slug="org-a", name="Org A University", kind="university", country="CN",
+        languages=["zh-Hans", "en"], contact_email="office@a.example.org",
+    )
+
+
+@pytest.fixture
+def org_b(db) -> Organisation:
+    return services.create_organisation(
+        SYSTEM, slug="org-b", name="Org B College", kind="teacher_college", country="KE",
+        languages=["sw", "en"],
+    )
+
+
+@pytest.fixture
+def member(db):
+    """member(org, role, ...) creates a user holding those roles in org."""
+
+    def make(org: Organisation, *roles: Role, username: str | None = None, **extra):
+        name = username or f"{org.slug}-{'-'.join(roles)}"
+        user = make_user(name, **extra)
+        services.add_member(SYSTEM, org, user, list(roles))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_a(org_a, member):
+    return member(org_a, Role.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def admin_b(org_b, member):
+    return member(org_b, Role.ADMIN, is_staff=True)
+
+
+@pytest.fixture
+def operator(db):
+    return get_user_model().objects.create_superuser("operator", "", PASSWORD)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
