@@ -1,6 +1,9 @@
 """Shared fixtures: two partner organisations in different countries with a user per role."""
 
 import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,7 +11,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from edubridge.core import services
-from edubridge.core.models import Organisation, Role
+from edubridge.core.countries import ensure_countries
+from edubridge.core.models import Country, Organisation, Role
 from edubridge.core.policy import SYSTEM
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls it makes
@@ -26,21 +30,38 @@ def _clear_cache():
 
 
 def make_user(username: str, **extra):
-    return get_user_model().objects.create_user(username, f"{username}@example.org", PASSWORD, **extra)
-
-
-@pytest.fixture
-def org_a(db) -> Organisation:
-    return services.create_organisation(
-        SYSTEM, slug="org-a", name="Org A University", kind="university", country="CN",
-        languages=["zh-Hans", "en"], contact_email="office@a.example.org",
+    return get_user_model().objects.create_user(
+        username, f"{username}@example.org", PASSWORD, **extra
     )
 
 
 @pytest.fixture
-def org_b(db) -> Organisation:
+def countries(db) -> None:
+    """The migration loads them, but transactional tests (browser ones) empty every table."""
+    ensure_countries(Country)
+
+
+@pytest.fixture
+def org_a(countries) -> Organisation:
     return services.create_organisation(
-        SYSTEM, slug="org-b", name="Org B College", kind="teacher_college", country="KE",
+        SYSTEM,
+        slug="org-a",
+        name="Org A University",
+        kind="university",
+        country="CN",
+        languages=["zh-Hans", "en"],
+        contact_email="office@a.example.org",
+    )
+
+
+@pytest.fixture
+def org_b(countries) -> Organisation:
+    return services.create_organisation(
+        SYSTEM,
+        slug="org-b",
+        name="Org B College",
+        kind="teacher_college",
+        country="KE",
         languages=["sw", "en"],
     )
 
@@ -77,3 +98,13 @@ def client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def run_cli(*args: str, var_dir: Path) -> subprocess.CompletedProcess:
+    """The installed ``edubridge`` console script, in a fresh process with its own var/."""
+    env = {**os.environ, "EDUBRIDGE_VAR_DIR": str(var_dir)}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    edubridge = os.path.join(os.path.dirname(sys.executable), "edubridge")
+    return subprocess.run(
+        [edubridge, *args], env=env, capture_output=True, text=True, check=False, timeout=120
+    )

@@ -5,7 +5,7 @@ import tempfile
 
 os.environ.setdefault("EDUBRIDGE_VAR_DIR", tempfile.mkdtemp(prefix="edubridge-test-"))
 
-from edubridge.settings import *  # noqa: E402,F403
+from edubridge.settings import *  # noqa: F403
 
 # Plain static storage: tests do not run collectstatic, and the manifest would be missing.
 STORAGES = {

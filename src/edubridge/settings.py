@@ -154,7 +154,6 @@ STORAGES = {
 }
 MEDIA_ROOT = Path(_env("MEDIA_ROOT", str(VAR_DIR / "media")))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour: "example.org" means https
 
 # Behind TLS (EDUBRIDGE_HTTPS=1): secure cookies, HSTS and redirects to https.
 HTTPS = _env_bool("HTTPS")

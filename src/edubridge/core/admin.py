@@ -95,6 +95,8 @@ class ServiceAdmin(PolicyAdmin):
 
 
 class OrganisationAdminForm(ServiceForm):
+    website = forms.URLField(required=False, max_length=200, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = services.ORGANISATION_FIELDS

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -163,11 +163,9 @@ def list_organisations(
 
 
 @router.post("/organisations", response={201: OrganisationOut}, tags=["organisations"])
-def create_organisation(
-    request: AuthedRequest, payload: OrganisationIn
-) -> tuple[int, Organisation]:
+def create_organisation(request: AuthedRequest, payload: OrganisationIn) -> Status[Organisation]:
     """Register a partner organisation (node operators only)."""
-    return 201, services.create_organisation(request.auth, **payload.dict())
+    return Status(201, services.create_organisation(request.auth, **payload.dict()))
 
 
 @router.get("/organisations/{slug}", response=OrganisationOut, auth=anyone, tags=["organisations"])
@@ -194,13 +192,13 @@ def list_memberships(request: AuthedRequest, slug: str) -> QuerySet[Membership]:
 @router.post(
     "/organisations/{slug}/memberships", response={201: MembershipOut}, tags=["memberships"]
 )
-def add_membership(
-    request: AuthedRequest, slug: str, payload: MembershipIn
-) -> tuple[int, Membership]:
+def add_membership(request: AuthedRequest, slug: str, payload: MembershipIn) -> Status[Membership]:
     org = _organisation(slug)
     require(request.auth, Action.MEMBERS_MANAGE, org)
     user = services.find_user(payload.username)
-    return 201, services.add_member(request.auth, org, user, [r.value for r in payload.roles])
+    return Status(
+        201, services.add_member(request.auth, org, user, [r.value for r in payload.roles])
+    )
 
 
 def _membership(request: AuthedRequest, membership_id: int) -> Membership:
@@ -220,9 +218,9 @@ def change_membership(request: AuthedRequest, membership_id: int, payload: Roles
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, tags=["memberships"])
-def delete_membership(request: AuthedRequest, membership_id: int) -> tuple[int, None]:
+def delete_membership(request: AuthedRequest, membership_id: int) -> Status[None]:
     services.remove_member(request.auth, _membership(request, membership_id))
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/organisations/{slug}/audit", response=list[AuditOut], tags=["audit"])
@@ -254,13 +252,13 @@ def list_tokens(request: AuthedRequest) -> QuerySet[ApiToken]:
 
 
 @router.post("/tokens", response={201: IssuedTokenOut}, tags=["account"])
-def create_token(request: AuthedRequest, payload: TokenIn) -> tuple[int, dict[str, object]]:
+def create_token(request: AuthedRequest, payload: TokenIn) -> Status[dict[str, object]]:
     issued = services.create_api_token(request.auth, payload.name, expires_at=payload.expires_at)
-    return 201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.secret}
+    return Status(201, {**TokenOut.from_orm(issued.token).dict(), "token": issued.secret})
 
 
 @router.delete("/tokens/{token_id}", response={204: None}, tags=["account"])
-def revoke_token(request: AuthedRequest, token_id: int) -> tuple[int, None]:
+def revoke_token(request: AuthedRequest, token_id: int) -> Status[None]:
     token = get_object_or_404(visible(request.auth, ApiToken.objects.all()), pk=token_id)
     services.revoke_api_token(request.auth, token)
-    return 204, None
+    return Status(204, None)

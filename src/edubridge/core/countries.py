@@ -3,6 +3,7 @@
 from functools import cache
 
 from babel import Locale
+from django.db.models import Model
 from django.utils import translation
 
 # Codes CLDR knows that are not ISO 3166-1 country codes: exceptionally reserved codes
@@ -38,3 +39,11 @@ def current_locale() -> Locale:
 def country_name(code: str, language: str | None = None) -> str:
     locale = babel_locale(language) if language else current_locale()
     return str(locale.territories.get(code, code))
+
+
+def ensure_countries(country_model: type[Model]) -> None:
+    """Create the ISO 3166-1 rows that are missing (the data migration and test resets use it)."""
+    existing = set(country_model._default_manager.values_list("code", flat=True))
+    country_model._default_manager.bulk_create(
+        [country_model(code=c) for c in iso_codes() if c not in existing]
+    )

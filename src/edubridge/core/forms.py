@@ -30,7 +30,9 @@ class OrganisationForm(forms.Form):
         max_length=200,
         help_text=_("Language tags separated by commas, e.g. sw, en"),
     )
-    website = forms.URLField(label=_("Website"), required=False, max_length=200)
+    website = forms.URLField(
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
+    )
     description = forms.CharField(
         label=_("Description"), required=False, max_length=4000, widget=forms.Textarea
     )

@@ -5,6 +5,7 @@ from edubridge.core import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("orgs/<slug:slug>/", views.organisation, name="organisation"),

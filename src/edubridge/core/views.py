@@ -9,8 +9,14 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,6 +43,11 @@ class HtmxHttpRequest(HttpRequest):
 def _form_error(form: Form, error: DomainError) -> None:
     field = error.field if error.field in form.fields else None
     form.add_error(field, error.message)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages that do not name an icon (the admin's)."""
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -193,8 +204,9 @@ class LoginView(auth_views.LoginView):
         if ratelimit.login_blocked(request, username):
             # An unbound form: checking the password again is exactly what must not happen.
             form = self.form_class(request, initial={"username": username})
-            form.add_error(None, _("Too many failed attempts. Wait a few minutes and try again."))
-            return self.render_to_response(self.get_context_data(form=form), status=429)
+            refusal = _("Too many failed attempts. Wait a few minutes and try again.")
+            context = self.get_context_data(form=form, refusal=refusal)
+            return self.render_to_response(context, status=429)
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 def load_countries(apps, schema_editor):
-    from edubridge.core.countries import iso_codes
+    from edubridge.core.countries import ensure_countries
 
-    Country = apps.get_model("core", "Country")
-    existing = set(Country.objects.values_list("code", flat=True))
-    Country.objects.bulk_create([Country(code=c) for c in iso_codes() if c not in existing])
+    ensure_countries(apps.get_model("core", "Country"))
 
 
 class Migration(migrations.Migration):

@@ -1,0 +1,134 @@
+"""The pages as a person uses them: Debian's chromium driven by Playwright."""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from edubridge.core.models import ApiToken, Membership, Role
+from tests.conftest import PASSWORD, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("EDUBRIDGE_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PAGE_BUDGET = 100_000  # bytes of HTML, CSS and JavaScript, uncompressed
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Page:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    yield page
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def sign_in(page: Page, username: str) -> None:
+    page.goto("/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("main").get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def test_sign_in_then_switch_to_arabic_gives_a_right_to_left_page(page, org_a, admin_a):
+    sign_in(page, admin_a.username)
+    page.get_by_label("Language").select_option("ar")
+    page.get_by_role("button", name="Change").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.get_by_role("heading", level=1)).to_have_text("المؤسسات الشريكة")
+    expect(page.get_by_role("button", name="تسجيل الخروج")).to_be_visible()
+    # Right to left for real: the brand sits on the right of the header.
+    brand = page.locator(".brand").bounding_box()
+    assert brand["x"] > page.viewport_size["width"] / 2
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/login/", "/data-map/", "/orgs/org-a/", "/orgs/org-a/edit/", "/account/tokens/"]
+)
+def test_every_page_is_light_has_landmarks_and_a_skip_link(page, org_a, admin_a, path):
+    if path != "/login/":
+        sign_in(page, admin_a.username)
+    sizes: list[int] = []
+    page.on("response", lambda r: sizes.append(len(r.body())) if r.ok else None)
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    assert 0 < sum(sizes) < PAGE_BUDGET, f"{path} weighs {sum(sizes)} bytes"
+    expect(page.locator("main")).to_have_count(1)
+    expect(page.locator("header nav")).to_have_count(1)
+    expect(page.get_by_role("heading", level=1)).to_have_count(1)
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_text("Skip to content")
+    unlabelled = page.locator(
+        "input:not([type=hidden]):not([aria-label]), select, textarea"
+    ).evaluate_all("els => els.filter(e => !e.labels || e.labels.length === 0).map(e => e.name)")
+    assert unlabelled == []
+
+
+def test_an_admin_adds_a_member_in_place_without_reloading(page, org_a, admin_a):
+    make_user("newcomer", first_name="Neema", last_name="Mwangi")
+    sign_in(page, admin_a.username)
+    page.goto("/orgs/org-a/")
+    page.evaluate("window.notReloaded = true")
+    form = page.locator("form", has=page.get_by_role("button", name="Add member"))
+    form.get_by_label("Username").fill("newcomer")
+    form.get_by_label("Teacher").check()
+    form.get_by_role("button", name="Add member").click()
+    expect(page.locator("#members")).to_contain_text("Neema Mwangi")
+    assert page.evaluate("window.notReloaded") is True
+    assert Membership.objects.get(user__username="newcomer").roles == [Role.TEACHER]
+
+
+def test_an_admin_changes_roles_and_is_told_why_a_change_is_refused(page, org_a, admin_a):
+    sign_in(page, admin_a.username)
+    page.goto("/orgs/org-a/")
+    page.get_by_text(f"Change roles of {admin_a.username}").click()
+    row = page.locator("#members form").first
+    row.get_by_label("Administrator").uncheck()
+    row.get_by_label("Teacher").check()
+    row.get_by_role("button", name="Save roles").click()
+    expect(page.get_by_role("alert")).to_contain_text("last administrator")
+    assert Membership.objects.get(user=admin_a).roles == ["admin"]
+
+
+def test_create_a_token_see_it_once_and_revoke_it(page, admin_a):
+    sign_in(page, admin_a.username)
+    page.goto("/account/tokens/")
+    page.get_by_label("Token name").fill("my laptop")
+    page.get_by_role("button", name="Create token").click()
+    secret = page.locator("#new-token").inner_text()
+    assert secret.startswith("ebt_")
+    page.get_by_role("button", name="Revoke my laptop").click()
+    expect(page.get_by_role("status")).to_contain_text("Token revoked.")
+    expect(page.locator("tbody")).to_contain_text("revoked")
+    assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_an_organisation_admin_works_in_the_admin_site(page, org_a, org_b, admin_a, admin_b):
+    sign_in(page, admin_a.username)
+    page.goto("/admin/core/membership/")
+    expect(page.locator("#result_list")).to_contain_text(admin_a.username)
+    expect(page.locator("#result_list")).not_to_contain_text(admin_b.username)

@@ -1,0 +1,131 @@
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from edubridge.core import demo
+from edubridge.core.models import AuditEntry, Membership, Organisation, Role
+from tests.conftest import run_cli
+
+pytestmark = pytest.mark.django_db
+
+
+def test_org_create_list_and_add_member(capsys, django_user_model):
+    call_command(
+        "org",
+        "create",
+        "--slug",
+        "sn-edu",
+        "--name",
+        "Dakar Digital School",
+        "--kind",
+        "school_network",
+        "--country",
+        "SN",
+        "--language",
+        "fr",
+        "--language",
+        "wo",
+    )
+    assert "created sn-edu" in capsys.readouterr().out
+    django_user_model.objects.create_user("awa")
+    call_command("org", "add-member", "sn-edu", "awa", "--role", "admin", "--role", "trainer")
+    assert Membership.objects.get(user__username="awa").roles == ["admin", "trainer"]
+    assert "awa is now admin, trainer of sn-edu" in capsys.readouterr().out
+    call_command("org", "list", "--json")
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == [
+        {
+            "slug": "sn-edu",
+            "name": "Dakar Digital School",
+            "kind": "school_network",
+            "country": "SN",
+            "languages": ["fr", "wo"],
+            "is_active": True,
+        }
+    ]
+    assert AuditEntry.objects.filter(actor_label="system").count() == 2
+
+
+def test_org_create_names_the_bad_field_and_creates_nothing():
+    with pytest.raises(CommandError, match="country"):
+        call_command(
+            "org", "create", "--slug", "x", "--name", "X", "--kind", "ngo", "--country", "QQ"
+        )
+    with pytest.raises(CommandError, match="unknown language tag"):
+        call_command(
+            "org",
+            "create",
+            "--slug",
+            "x",
+            "--name",
+            "X",
+            "--kind",
+            "ngo",
+            "--country",
+            "KE",
+            "--language",
+            "zz-nope",
+        )
+    assert not Organisation.objects.exists()
+
+
+def test_add_member_to_an_unknown_organisation_or_user_fails_clearly(org_a):
+    with pytest.raises(CommandError, match="no organisation 'nowhere'"):
+        call_command("org", "add-member", "nowhere", "someone", "--role", "teacher")
+    with pytest.raises(CommandError, match="no active user 'ghost'"):
+        call_command("org", "add-member", "org-a", "ghost", "--role", "teacher")
+
+
+def test_demo_data_loads_once_with_a_user_for_every_role(capsys):
+    call_command("demo", "--no-serve")
+    first = (Organisation.objects.count(), Membership.objects.count(), AuditEntry.objects.count())
+    call_command("demo", "--no-serve")
+    assert (
+        Organisation.objects.count(),
+        Membership.objects.count(),
+        AuditEntry.objects.count(),
+    ) == first
+    assert first[0] >= 3 and len({o.country_id for o in Organisation.objects.all()}) >= 3
+    held = {role for m in Membership.objects.all() for role in m.roles}
+    assert held == set(Role.values)
+    out = capsys.readouterr().out
+    assert demo.PASSWORD in out and "li.wei" in out
+
+
+def test_console_script_runs_our_commands_and_djangos(tmp_path):
+    migrated = run_cli("migrate", "-v", "0", var_dir=tmp_path)
+    assert migrated.returncode == 0, migrated.stderr
+    assert (tmp_path / "edubridge.sqlite3").exists()
+    secret = (tmp_path / "secret_key").read_text()
+    assert len(secret) >= 50
+    created = run_cli(
+        "org",
+        "create",
+        "--slug",
+        "k",
+        "--name",
+        "K",
+        "--kind",
+        "ngo",
+        "--country",
+        "KE",
+        var_dir=tmp_path,
+    )
+    assert created.returncode == 0, created.stderr
+    refused = run_cli(
+        "org",
+        "create",
+        "--slug",
+        "k",
+        "--name",
+        "K",
+        "--kind",
+        "ngo",
+        "--country",
+        "KE",
+        var_dir=tmp_path,
+    )
+    assert refused.returncode != 0 and "exists" in refused.stderr
+    assert (tmp_path / "secret_key").read_text() == secret  # generated once per installation
+    assert run_cli("check", var_dir=tmp_path).returncode == 0
