@@ -101,9 +101,13 @@ def client_for(user) -> Client:
 
 
 def run_cli(*args: str, var_dir: Path) -> subprocess.CompletedProcess:
-    """The installed ``edubridge`` console script, in a fresh process with its own var/."""
+    """The installed ``edubridge`` console script, in a fresh process with its own var/.
+
+    It gets a throwaway SQLite database there, never the database the suite runs against.
+    """
     env = {**os.environ, "EDUBRIDGE_VAR_DIR": str(var_dir)}
-    env.pop("DJANGO_SETTINGS_MODULE", None)
+    for name in ("DJANGO_SETTINGS_MODULE", "EDUBRIDGE_DATABASE_URL"):
+        env.pop(name, None)
     edubridge = os.path.join(os.path.dirname(sys.executable), "edubridge")
     return subprocess.run(
         [edubridge, *args], env=env, capture_output=True, text=True, check=False, timeout=120

@@ -32,3 +32,12 @@ def test_database_url_selects_postgresql(tmp_path):
     )
     assert engine == "django.db.backends.postgresql"
     assert name == "edubridge"
+
+
+def test_the_suite_runs_on_the_database_it_was_given(db):
+    """CI's second run must really be on PostgreSQL, not silently on SQLite."""
+    from django.db import connection
+
+    url = os.environ.get("EDUBRIDGE_DATABASE_URL", "sqlite://")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+    assert connection.vendor == expected
