@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from edubridge.core.errors import DomainError, ErrorCode
 
+logger = logging.getLogger("edubridge.api")
 CONTENT_TYPE = "application/problem+json"
 TITLES = {
     400: "Bad request",
@@ -86,6 +88,20 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem(request, 404, str(exc) or "No such object.", code=ErrorCode.NOT_FOUND)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        return problem(
+            request, 413, "The request body is larger than this node accepts.", code="too-large"
+        )
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # Logged in full for the operator; the caller learns only that nothing was half-saved.
+        logger.exception("API error on %s", request.path)
+        return problem(
+            request, 500, "Server error: nothing was changed. The operator has the details."
+        )
 
     @api.exception_handler(PermissionDenied)
     def denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:

@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 
 from edubridge.core import services
 from edubridge.core.models import AuditEntry, Membership, Organisation
@@ -233,3 +233,19 @@ def test_session_writes_need_the_csrf_token(org_a, admin_a):
 def test_over_long_token_names_are_refused(admin_a):
     response = post_json(client_for(admin_a), "/api/v1/tokens", {"name": "t" * 101})
     assert assert_problem(response, 422)["errors"][0]["field"] == "name"
+
+
+@override_settings(DATA_UPLOAD_MAX_MEMORY_SIZE=1000)
+def test_an_over_large_body_is_a_413_problem(operator):
+    body = {"slug": "big", "name": "Big", "kind": "ngo", "country": "KE", "description": "x" * 5000}
+    assert_problem(post_json(client_for(operator), "/api/v1/organisations", body), 413, "too-large")
+    assert not Organisation.objects.exists()
+
+
+def test_an_unexpected_failure_is_a_500_problem_without_internals(org_a, monkeypatch):
+    def broken(code, language=None):
+        raise RuntimeError("database password is hunter2")
+
+    monkeypatch.setattr("edubridge.core.api.country_name", broken)
+    body = assert_problem(Client().get("/api/v1/organisations/org-a"), 500)
+    assert "hunter2" not in json.dumps(body)

@@ -184,3 +184,18 @@ def test_a_token_cannot_expire_in_the_past_or_be_revoked_by_someone_else(db):
     with pytest.raises(DomainError) as raised:
         services.revoke_api_token(other, issued.token)
     assert raised.value.code is ErrorCode.PERMISSION_DENIED
+
+
+def test_accounts_are_created_by_operators_and_audited(admin_a):
+    user = services.create_user(SYSTEM, "new.teacher", "a-long-password", first_name="New")
+    assert user.check_password("a-long-password") and not user.is_staff
+    assert AuditEntry.objects.filter(action="user.create", target_id=str(user.pk)).exists()
+    with pytest.raises(DomainError) as raised:
+        services.create_user(SYSTEM, "new.teacher", "another-password")
+    assert raised.value.code is ErrorCode.CONFLICT
+    with pytest.raises(DomainError) as raised:
+        services.create_user(admin_a, "sneaky", "a-long-password", is_superuser=True)
+    assert raised.value.code is ErrorCode.PERMISSION_DENIED
+    with pytest.raises(DomainError) as raised:
+        services.create_user(SYSTEM, "bad name!", "a-long-password")
+    assert raised.value.field == "username"

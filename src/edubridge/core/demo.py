@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from edubridge.core import services
@@ -88,10 +88,9 @@ OPERATOR = "operator"
 
 def load() -> list[tuple[str, str, str]]:
     """Create what is missing; returns (username, organisation, roles) for the README table."""
-    User = get_user_model()
     with transaction.atomic():
         if not User.objects.filter(username=OPERATOR).exists():
-            User.objects.create_superuser(OPERATOR, "", PASSWORD)
+            services.create_user(SYSTEM, OPERATOR, PASSWORD, is_superuser=True)
         for slug, name, kind, country, languages, description in ORGANISATIONS:
             if not Organisation.objects.filter(slug=slug).exists():
                 services.create_organisation(

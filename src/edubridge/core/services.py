@@ -169,6 +169,45 @@ def add_member(by: Actor, organisation: Organisation, user: User, roles: list[st
     return membership
 
 
+def create_user(
+    by: Actor,
+    username: str,
+    password: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """A new account, created by a node operator (the demo loader, the admin site)."""
+    require(by, Action.ORGANISATION_CREATE)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        is_staff=is_staff or is_superuser,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    _full_clean(user, exclude=["password"])
+    with transaction.atomic():
+        if User.objects.filter(username=username).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT, f"username: {username!r} is taken", field="username"
+            )
+        user.save()
+        audit.record(
+            by,
+            "user.create",
+            user,
+            organisation=None,
+            changes={"is_staff": [None, user.is_staff], "is_superuser": [None, is_superuser]},
+        )
+    return user
+
+
 def find_user(username: str) -> User:
     user = User.objects.filter(username=username, is_active=True).first()
     if user is None:
