@@ -99,33 +99,10 @@ def test_console_script_runs_our_commands_and_djangos(tmp_path):
     assert (tmp_path / "edubridge.sqlite3").exists()
     secret = (tmp_path / "secret_key").read_text()
     assert len(secret) >= 50
-    created = run_cli(
-        "org",
-        "create",
-        "--slug",
-        "k",
-        "--name",
-        "K",
-        "--kind",
-        "ngo",
-        "--country",
-        "KE",
-        var_dir=tmp_path,
-    )
+    create = ("org", "create", "--slug", "k", "--name", "K", "--kind", "ngo", "--country", "KE")
+    created = run_cli(*create, var_dir=tmp_path)
     assert created.returncode == 0, created.stderr
-    refused = run_cli(
-        "org",
-        "create",
-        "--slug",
-        "k",
-        "--name",
-        "K",
-        "--kind",
-        "ngo",
-        "--country",
-        "KE",
-        var_dir=tmp_path,
-    )
+    refused = run_cli(*create, var_dir=tmp_path)
     assert refused.returncode != 0 and "exists" in refused.stderr
     assert (tmp_path / "secret_key").read_text() == secret  # generated once per installation
     assert run_cli("check", var_dir=tmp_path).returncode == 0

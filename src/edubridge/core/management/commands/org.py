@@ -39,16 +39,7 @@ class Command(BaseCommand):
             raise CommandError(error.message) from error
 
     def _create(self, options: dict[str, Any]) -> None:
-        fields = [
-            "slug",
-            "name",
-            "kind",
-            "country",
-            "languages",
-            "website",
-            "description",
-            "contact_email",
-        ]
+        fields = [f for f in services.ORGANISATION_FIELDS if f != "is_active"]
         org = services.create_organisation(SYSTEM, **{k: options[k] for k in fields})
         self.stdout.write(f"created {org.slug}: {org.name} ({org.country_id})")
 
