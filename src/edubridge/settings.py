@@ -111,13 +111,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
-# Local memory by default; a redis:// URL shares rate limits and caches across workers.
+# Files under var/ by default, shared by the workers of one machine (sign-in limits must be);
+# a redis:// URL shares them across machines.
 _cache_url = _env("CACHE_URL")
 CACHES = {
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
         if _cache_url
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     )
 }
 
@@ -133,6 +137,9 @@ LOGOUT_REDIRECT_URL = "home"
 # Failed logins allowed per username and per client address within the window.
 LOGIN_MAX_FAILURES = int(_env("LOGIN_MAX_FAILURES", "5"))
 LOGIN_FAILURE_WINDOW = int(_env("LOGIN_FAILURE_WINDOW", "900"))
+# How many reverse proxies in front of the node append to X-Forwarded-For (0: none, trust no
+# header). Rate limits count the address the outermost trusted proxy saw.
+PROXY_HOPS = int(_env("PROXY_HOPS", "0"))
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -168,8 +175,6 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
-NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_LIMIT = 200
 
 LOGGING = {
     "version": 1,

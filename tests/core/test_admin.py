@@ -79,7 +79,48 @@ def test_the_audit_log_cannot_be_edited_in_the_admin(org_a, operator):
     assert AuditEntry.objects.get(pk=entry.pk).summary == entry.summary
 
 
-def test_members_without_staff_access_are_sent_to_sign_in(org_a, member):
+def test_members_without_staff_access_are_refused(org_a, member):
     auditor = member(org_a, Role.AUDITOR)
-    response = client_for(auditor).get("/admin/core/auditentry/")
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    response = client_for(auditor).get("/admin/core/auditentry/", follow=True)
+    assert response.status_code == 403
+
+
+def test_the_admin_signs_in_through_the_rate_limited_page(client):
+    response = client.get("/admin/login/", {"next": "/admin/core/membership/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/login/?next=/admin/core/membership/"
+
+
+def test_staff_of_another_organisation_do_not_see_its_contact_address(org_a, admin_a, admin_b):
+    page = client_for(admin_b).get(f"/admin/core/organisation/{org_a.pk}/change/").content.decode()
+    assert "Org A University" in page and "office@a.example.org" not in page
+    own = client_for(admin_a).get(f"/admin/core/organisation/{org_a.pk}/change/").content.decode()
+    assert "office@a.example.org" in own
+
+
+def test_the_last_administrator_cannot_be_deleted_in_the_admin(org_a, admin_a):
+    membership = Membership.objects.get(user=admin_a)
+    client = client_for(admin_a)
+    assert (
+        client.post(f"/admin/core/membership/{membership.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_operators_account_changes_are_audited_and_accounts_are_not_deleted(operator, db):
+    client = client_for(operator)
+    response = client.post(
+        "/admin/auth/user/add/",
+        {
+            "username": "new.person",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+            "usable_password": "true",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:1500]
+    entry = AuditEntry.objects.get(action="user.create")
+    assert entry.actor == operator and entry.changes["password"] == ["…", "changed"]
+    user_id = entry.target_id
+    assert client.post(f"/admin/auth/user/{user_id}/delete/", {"post": "yes"}).status_code == 403

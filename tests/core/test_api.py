@@ -249,3 +249,34 @@ def test_an_unexpected_failure_is_a_500_problem_without_internals(org_a, monkeyp
     monkeypatch.setattr("edubridge.core.api.country_name", broken)
     body = assert_problem(Client().get("/api/v1/organisations/org-a"), 500)
     assert "hunter2" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    "expires_at", ["2030-01-01T00:00:00", "9999-12-31T23:59:59-12:00", "2020-01-01T00:00:00Z"]
+)
+def test_token_expiry_needs_a_time_zone_and_a_sensible_date(admin_a, expires_at):
+    response = post_json(
+        client_for(admin_a), "/api/v1/tokens", {"name": "t", "expires_at": expires_at}
+    )
+    assert response.status_code in (400, 422)
+    assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.parametrize(
+    "params", [{"offset": "99999999999999999999"}, {"limit": "0"}, {"limit": "201"}]
+)
+def test_out_of_range_paging_is_a_422_not_a_crash(client, org_a, params):
+    assert_problem(client.get("/api/v1/organisations", params), 422)
+
+
+def test_operators_see_only_their_own_tokens(operator, admin_a):
+    services.create_api_token(admin_a, "hers")
+    assert client_for(operator).get("/api/v1/tokens").json()["count"] == 0
+
+
+def test_organisation_search_folds_case_beyond_ascii(operator):
+    services.create_organisation(
+        operator, slug="sp", name="Escola São Paulo", kind="school_network", country="BR"
+    )
+    found = Client().get("/api/v1/organisations", {"q": "SÃO"}).json()["items"]
+    assert [o["slug"] for o in found] == ["sp"]

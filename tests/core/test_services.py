@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from edubridge.core import services
@@ -143,6 +144,37 @@ def test_the_audit_log_is_append_only(org_a):
         AuditEntry.objects.all().delete()
 
 
+def test_an_audit_entry_built_with_an_existing_key_cannot_overwrite_it(org_a):
+    original = AuditEntry.objects.first()
+    forged = AuditEntry(
+        pk=original.pk,
+        actor_label="x",
+        action="forged",
+        target_type="x",
+        target_id="1",
+        summary="forged",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        forged.save()
+    assert AuditEntry.objects.get(pk=original.pk).summary == original.summary
+
+
+def test_a_refused_update_leaves_the_callers_object_untouched(org_a, admin_a):
+    with pytest.raises(DomainError):
+        services.update_organisation(admin_a, org_a, name="Renamed", country="QQ")
+    assert org_a.name == "Org A University"
+
+
+def test_a_role_change_is_compared_with_what_is_stored_not_with_a_stale_copy(
+    org_a, admin_a, member
+):
+    teacher = member(org_a, Role.TEACHER)
+    stale = Membership.objects.get(user=teacher)
+    services.set_member_roles(admin_a, Membership.objects.get(user=teacher), ["curator"])
+    services.set_member_roles(admin_a, stale, ["teacher"])  # stale still says ["teacher"]
+    assert Membership.objects.get(user=teacher).roles == ["teacher"]
+
+
 def test_tokens_are_stored_as_digests_and_authenticate_their_owner(db):
     user = make_user("ada")
     issued = services.create_api_token(user, "laptop")
@@ -177,9 +209,10 @@ def test_revoked_expired_and_inactive_tokens_fail(db):
 
 def test_a_token_cannot_expire_in_the_past_or_be_revoked_by_someone_else(db):
     owner, other = make_user("owner"), make_user("other")
-    with pytest.raises(DomainError) as raised:
-        services.create_api_token(owner, "t", expires_at=timezone.now() - timedelta(days=1))
-    assert raised.value.field == "expires_at"
+    for when in (timezone.now() - timedelta(days=1), timezone.now() + timedelta(days=4000)):
+        with pytest.raises(DomainError) as raised:
+            services.create_api_token(owner, "t", expires_at=when)
+        assert raised.value.field == "expires_at"
     issued = services.create_api_token(owner, "t")
     with pytest.raises(DomainError) as raised:
         services.revoke_api_token(other, issued.token)

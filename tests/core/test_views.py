@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client, override_settings
 
+from edubridge.core import services
 from edubridge.core.models import AuditEntry, Membership, Organisation, Role
 from tests.conftest import PASSWORD, client_for, make_user
 
@@ -137,3 +138,50 @@ def test_pages_send_security_headers(client, org_a):
 
 def test_unknown_pages_are_404(client):
     assert client.get("/orgs/nowhere/").status_code == 404
+
+
+@override_settings(LOGIN_MAX_FAILURES=2)
+def test_spaces_or_case_in_the_username_do_not_reset_the_limit(admin_a):
+    client = Client()
+    for attempt in (admin_a.username, f" {admin_a.username}"):
+        client.post("/login/", {"username": attempt, "password": "wrong"})
+    response = client.post(
+        "/login/", {"username": f"  {admin_a.username.upper()} ", "password": PASSWORD}
+    )
+    assert response.status_code == 429
+
+
+@override_settings(LOGIN_MAX_FAILURES=1, PROXY_HOPS=1)
+def test_behind_a_proxy_the_forwarded_address_is_counted(admin_a, member, org_a):
+    other = member(org_a, Role.TEACHER)
+    client = Client()
+    for n in range(4):
+        client.post(
+            "/login/",
+            {"username": f"nobody{n}", "password": "x"},
+            HTTP_X_FORWARDED_FOR="203.0.113.9",
+        )
+    blocked = client.post(
+        "/login/",
+        {"username": other.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert blocked.status_code == 429
+    elsewhere = client.post(
+        "/login/",
+        {"username": other.username, "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert elsewhere.status_code == 302
+
+
+def test_a_member_can_be_removed_with_no_role_ticked(org_a, admin_a, member):
+    teacher = member(org_a, Role.TEACHER)
+    membership = Membership.objects.get(user=teacher)
+    client_for(admin_a).post(f"/members/{membership.pk}/", {"remove": "1"})
+    assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_the_tokens_page_of_an_operator_lists_only_their_own(operator, admin_a):
+    services.create_api_token(admin_a, "li-wei-laptop")
+    assert "li-wei-laptop" not in client_for(operator).get("/account/tokens/").content.decode()

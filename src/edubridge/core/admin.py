@@ -9,11 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import admin, messages
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import User
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from edubridge.core import services
+from edubridge.core import audit, services
 from edubridge.core.errors import DomainError
 from edubridge.core.models import ApiToken, AuditEntry, Country, Membership, Organisation, Role
 from edubridge.core.policy import Action, can, is_operator, organisations_where, visible
@@ -120,6 +122,14 @@ class OrganisationAdmin(ServiceAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
         return ["slug"] if obj else []
 
+    def get_exclude(self, request: HttpRequest, obj: Model | None = None) -> list[str]:
+        # The contact address is internal: partners who run the organisation see it.
+        return (
+            []
+            if obj is None or can(request.user, Action.ORGANISATION_CHANGE, obj)
+            else ["contact_email"]
+        )
+
     def has_add_permission(self, request: HttpRequest) -> bool:
         return can(request.user, Action.ORGANISATION_CREATE)
 
@@ -155,7 +165,15 @@ class MembershipAdmin(ServiceAdmin):
         return self.has_change_permission(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        if isinstance(obj, Membership) and services.is_last_admin(obj):
+            return False  # the organisation would be left without an administrator
         return self.has_change_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        # Bulk deletion would bypass the one-by-one checks above.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "organisation":
@@ -164,13 +182,6 @@ class MembershipAdmin(ServiceAdmin):
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         services.remove_member(request.user, obj)
-
-    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        for membership in queryset:
-            try:
-                services.remove_member(request.user, membership)
-            except DomainError as error:
-                messages.error(request, f"{membership}: {error.message}")
 
 
 @admin.register(AuditEntry)
@@ -204,3 +215,35 @@ class ApiTokenAdmin(PolicyAdmin):
     def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
         for token in queryset:
             services.revoke_api_token(request.user, token)
+
+
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+]
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    """Django's account admin, for operators, with every change in the audit log."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        # Deactivate instead: deleting would orphan memberships and rewrite history.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        stored = User.objects.filter(pk=obj.pk).first() if change else None
+        before = audit.snapshot(stored, USER_FIELDS) if stored else {}
+        super().save_model(request, obj, form, change)
+        changes = audit.diff(before, audit.snapshot(obj, USER_FIELDS))
+        if "password" in form.changed_data or "password1" in form.changed_data:
+            changes["password"] = ["…", "changed"]
+        if changes:
+            action = "user.change" if change else "user.create"
+            audit.record(request.user, action, obj, organisation=None, changes=changes)

@@ -9,8 +9,10 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.errors import AuthenticationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+from pydantic import AwareDatetime
 
+from edubridge.align.text import normalise
 from edubridge.core import services
 from edubridge.core.api_auth import AuthedRequest, anyone
 from edubridge.core.countries import country_name
@@ -23,6 +25,7 @@ from edubridge.core.models import (
     OrganisationKind,
     Role,
 )
+from edubridge.core.pagination import Pagination
 from edubridge.core.policy import Action, require, visible
 
 router = Router()
@@ -117,7 +120,7 @@ class TokenOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    expires_at: datetime | None = None
+    expires_at: AwareDatetime | None = Field(None, description="With a time zone; within 10 years.")
 
 
 class IssuedTokenOut(TokenOut):
@@ -129,7 +132,7 @@ def _organisation(slug: str) -> Organisation:
 
 
 @router.get("/countries", response=list[CountryOut], auth=anyone, tags=["countries"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_countries(request: AuthedRequest, q: str = "") -> list[dict[str, str]]:
     """ISO 3166-1 countries, named in the language of `Accept-Language`."""
     rows = [{"code": c.code, "name": c.name} for c in Country.objects.all()]
@@ -148,7 +151,7 @@ def get_country(request: AuthedRequest, code: str) -> dict[str, str]:
 
 
 @router.get("/organisations", response=list[OrganisationOut], auth=anyone, tags=["organisations"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_organisations(
     request: AuthedRequest, country: str = "", kind: str = "", q: str = ""
 ) -> QuerySet[Organisation]:
@@ -158,7 +161,11 @@ def list_organisations(
     if kind:
         orgs = orgs.filter(kind=kind)
     if q:
-        orgs = orgs.filter(name__icontains=q)
+        # Matched in Python: SQLite folds case for ASCII only ("são" must find "São").
+        needle = normalise(q)
+        orgs = orgs.filter(
+            pk__in=[o.pk for o in orgs.only("pk", "name") if needle in normalise(o.name)]
+        )
     return orgs
 
 
@@ -182,7 +189,7 @@ def update_organisation(
 
 
 @router.get("/organisations/{slug}/memberships", response=list[MembershipOut], tags=["memberships"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_memberships(request: AuthedRequest, slug: str) -> QuerySet[Membership]:
     org = _organisation(slug)
     require(request.auth, Action.MEMBERS_VIEW, org)
@@ -224,7 +231,7 @@ def delete_membership(request: AuthedRequest, membership_id: int) -> Status[None
 
 
 @router.get("/organisations/{slug}/audit", response=list[AuditOut], tags=["audit"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit(request: AuthedRequest, slug: str, action: str = "") -> QuerySet[AuditEntry]:
     org = _organisation(slug)
     require(request.auth, Action.AUDIT_VIEW, org)
@@ -246,7 +253,7 @@ def me(request: AuthedRequest) -> dict[str, object]:
 
 
 @router.get("/tokens", response=list[TokenOut], tags=["account"])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tokens(request: AuthedRequest) -> QuerySet[ApiToken]:
     return visible(request.auth, ApiToken.objects.all())
 

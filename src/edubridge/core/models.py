@@ -142,8 +142,9 @@ class AuditEntry(models.Model):
     """One write: who did what, in which organisation, when, with a before/after summary."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # PROTECT: deleting an account must not rewrite the log; erasure pseudonymises instead.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     actor_label = models.CharField(max_length=150)
     organisation = models.ForeignKey(
@@ -166,8 +167,10 @@ class AuditEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.summary}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
+        # Always an INSERT: an entry built with an existing key must not overwrite the original.
+        if not self._state.adding or kwargs.get("update_fields"):
             raise PermissionError("the audit log is append-only")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:

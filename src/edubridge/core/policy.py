@@ -121,6 +121,9 @@ M = TypeVar("M", bound=Model)
 def visible(user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
     """The part of ``queryset`` that ``user`` may read."""
     model = queryset.model
+    if model is ApiToken:
+        # Personal even for operators: "your tokens" are yours alone.
+        return queryset.filter(user_id=user.pk) if user.is_authenticated else queryset.none()
     if model is Organisation or is_operator(user):
         return queryset
     if not user.is_authenticated:
@@ -130,6 +133,4 @@ def visible(user: Actor, queryset: QuerySet[M]) -> QuerySet[M]:
         return queryset.filter(organisation__in=orgs) | queryset.filter(user_id=user.pk)
     if model is AuditEntry:
         return queryset.filter(organisation__in=organisations_where(user, Action.AUDIT_VIEW))
-    if model is ApiToken:
-        return queryset.filter(user_id=user.pk)
     return queryset.none()

@@ -1,13 +1,27 @@
 """Counting failed sign-ins per username and per client address in the shared cache."""
 
+import hashlib
+import unicodedata
+
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
 
+def client_address(request: HttpRequest) -> str:
+    """The caller's address; behind EDUBRIDGE_PROXY_HOPS trusted proxies, the one they saw."""
+    hops = settings.PROXY_HOPS
+    forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if hops and len(forwarded) >= hops and forwarded[-hops]:
+        return forwarded[-hops]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def _keys(request: HttpRequest, username: str) -> list[str]:
-    address = request.META.get("REMOTE_ADDR", "")
-    return [f"login-fail:user:{username.lower()[:150]}", f"login-fail:addr:{address}"]
+    # " Li.Wei" and "li.wei" are one target: count them together, whatever the form strips.
+    folded = unicodedata.normalize("NFKC", username).strip().casefold()
+    user = hashlib.sha256(folded.encode()).hexdigest()[:32]
+    return [f"login-fail:user:{user}", f"login-fail:addr:{client_address(request)}"]
 
 
 def login_blocked(request: HttpRequest, username: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -95,34 +95,35 @@ def create_organisation(by: Actor, **values: Any) -> Organisation:
     require(by, Action.ORGANISATION_CREATE)
     org = Organisation()
     _apply_organisation(org, values)
-    with transaction.atomic():
-        if Organisation.objects.filter(slug=org.slug).exists():
-            raise DomainError(
-                ErrorCode.CONFLICT, f"slug: an organisation {org.slug!r} exists", field="slug"
-            )
-        org.save()
-        audit.record(
-            by,
-            "organisation.create",
-            org,
-            organisation=org,
-            changes=audit.diff({}, audit.snapshot(org, ORGANISATION_FIELDS)),
-        )
+    taken = DomainError(
+        ErrorCode.CONFLICT, f"slug: an organisation {org.slug!r} exists", field="slug"
+    )
+    if Organisation.objects.filter(slug=org.slug).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            org.save()
+            changes = audit.diff({}, audit.snapshot(org, ORGANISATION_FIELDS))
+            audit.record(by, "organisation.create", org, organisation=org, changes=changes)
+    except IntegrityError as exc:  # created by a concurrent request since the check above
+        raise taken from exc
     return org
 
 
 def update_organisation(by: Actor, org: Organisation, **values: Any) -> Organisation:
+    """The changed organisation; ``org`` itself is left as it was if the change is refused."""
     require(by, Action.ORGANISATION_CHANGE, org)
     if "slug" in values and values["slug"] != org.slug:
         raise _invalid("slug", "slug: the identifier of an organisation cannot change")
-    before = audit.snapshot(org, ORGANISATION_FIELDS)
-    _apply_organisation(org, values)
-    changes = audit.diff(before, audit.snapshot(org, ORGANISATION_FIELDS))
-    if changes:
-        with transaction.atomic():
-            org.save()
-            audit.record(by, "organisation.change", org, organisation=org, changes=changes)
-    return org
+    with transaction.atomic():
+        stored = Organisation.objects.select_for_update().get(pk=org.pk)
+        before = audit.snapshot(stored, ORGANISATION_FIELDS)
+        _apply_organisation(stored, values)
+        changes = audit.diff(before, audit.snapshot(stored, ORGANISATION_FIELDS))
+        if changes:
+            stored.save()
+            audit.record(by, "organisation.change", stored, organisation=stored, changes=changes)
+    return stored
 
 
 def _roles(roles: Any) -> list[str]:
@@ -192,19 +193,16 @@ def create_user(
     )
     user.set_password(password)
     _full_clean(user, exclude=["password"])
-    with transaction.atomic():
-        if User.objects.filter(username=username).exists():
-            raise DomainError(
-                ErrorCode.CONFLICT, f"username: {username!r} is taken", field="username"
-            )
-        user.save()
-        audit.record(
-            by,
-            "user.create",
-            user,
-            organisation=None,
-            changes={"is_staff": [None, user.is_staff], "is_superuser": [None, is_superuser]},
-        )
+    taken = DomainError(ErrorCode.CONFLICT, f"username: {username!r} is taken", field="username")
+    if User.objects.filter(username=username).exists():
+        raise taken
+    try:
+        with transaction.atomic():
+            user.save()
+            changes = {"is_staff": [None, user.is_staff], "is_superuser": [None, is_superuser]}
+            audit.record(by, "user.create", user, organisation=None, changes=changes)
+    except IntegrityError as exc:
+        raise taken from exc
     return user
 
 
@@ -215,39 +213,58 @@ def find_user(username: str) -> User:
     return user
 
 
+def _lock(membership: Membership) -> Membership:
+    """The stored membership, with its organisation's row locked for the transaction.
+
+    Changes to one organisation's memberships queue behind each other, so two demotions at
+    once cannot both pass the last-administrator check on PostgreSQL.
+    """
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    return Membership.objects.select_related("organisation", "user").get(pk=membership.pk)
+
+
 def set_member_roles(by: Actor, membership: Membership, roles: list[str]) -> Membership:
     require(by, Action.MEMBERS_MANAGE, membership)
     new_roles = _roles(roles)
-    if new_roles == membership.roles:
-        return membership
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        _keeps_an_admin(membership, new_roles)
-        before = membership.roles
-        membership.roles = new_roles
-        membership.save(update_fields=["roles"])
+        stored = _lock(membership)
+        if new_roles == stored.roles:
+            return stored
+        _keeps_an_admin(stored, new_roles)
+        before = stored.roles
+        stored.roles = new_roles
+        stored.save(update_fields=["roles"])
         audit.record(
             by,
             "membership.change",
-            membership,
-            organisation=membership.organisation,
+            stored,
+            organisation=stored.organisation,
             changes={"roles": [before, new_roles]},
         )
-    return membership
+    return stored
 
 
 def remove_member(by: Actor, membership: Membership) -> None:
     require(by, Action.MEMBERS_MANAGE, membership)
     with transaction.atomic():
-        _keeps_an_admin(membership, [])
+        stored = _lock(membership)
+        _keeps_an_admin(stored, [])
         audit.record(
             by,
             "membership.delete",
-            membership,
-            organisation=membership.organisation,
-            changes={"roles": [membership.roles, None]},
+            stored,
+            organisation=stored.organisation,
+            changes={"roles": [stored.roles, None]},
         )
-        membership.delete()
+        stored.delete()
+
+
+def is_last_admin(membership: Membership) -> bool:
+    try:
+        _keeps_an_admin(membership, [])
+    except DomainError:
+        return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -269,8 +286,11 @@ def create_api_token(by: Actor, name: str, *, expires_at: datetime | None = None
     name = name.strip()
     if not name or len(name) > 100:
         raise _invalid("name", "name: give a name of 1 to 100 characters")
-    if expires_at is not None and expires_at <= timezone.now():
-        raise _invalid("expires_at", "expires_at: must be in the future")
+    if expires_at is not None and (
+        timezone.is_naive(expires_at)
+        or not timezone.now() < expires_at < timezone.now() + timedelta(days=3653)
+    ):
+        raise _invalid("expires_at", "expires_at: give a time, with its time zone, within 10 years")
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

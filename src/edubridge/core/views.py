@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import (
@@ -98,7 +99,7 @@ def edit_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_organisation(request.user, org, **form.values())
+            org = services.update_organisation(request.user, org, **form.values())
         except DomainError as error:
             _form_error(form, error)
         else:
@@ -154,10 +155,10 @@ def change_member(request: HtmxHttpRequest, membership_id: int) -> HttpResponse:
     membership = _managed_membership(request, membership_id)
     form = ChangeRolesForm(request.POST)
     try:
-        if not form.is_valid():
-            raise DomainError(ErrorCode.INVALID, _("Choose at least one role."), field="roles")
         if "remove" in request.POST:
             services.remove_member(request.user, membership)
+        elif not form.is_valid():
+            raise DomainError(ErrorCode.INVALID, _("Choose at least one role."), field="roles")
         else:
             services.set_member_roles(request.user, membership, form.cleaned_data["roles"])
     except DomainError as error:
@@ -191,6 +192,13 @@ def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(request.user, token)
     messages.success(request, _("Token revoked."))
     return redirect("tokens")
+
+
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin signs in through the same rate-limited page as everyone else."""
+    if request.user.is_authenticated:
+        raise PermissionDenied  # signed in, but not staff
+    return redirect_to_login(request.GET.get("next", reverse("admin:index")), reverse("login"))
 
 
 class LoginView(auth_views.LoginView):

@@ -2,9 +2,10 @@
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from edubridge.core.api_auth import anyone
+from edubridge.core.pagination import Pagination
 from edubridge.governance.registry import Category, Level, inventory
 
 router = Router(tags=["data map"])
@@ -20,7 +21,7 @@ class FieldOut(Schema):
 
 
 @router.get("/data-map", response=list[FieldOut], auth=anyone)
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def data_map(
     request: HttpRequest, level: Level | None = None, model: str = ""
 ) -> list[dict[str, object]]:
