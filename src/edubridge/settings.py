@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ninja",
     "edubridge.core",
     "edubridge.governance",
+    "edubridge.standards",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,11 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 
+
+# Largest CASE package accepted, in MB: read whole into memory, so bounded.
+CASE_MAX_BYTES = int(_env("CASE_MAX_MB", "50")) * 1_000_000
+# Seconds a CASE import from a URL may take.
+CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 
 LOGGING = {
     "version": 1,

@@ -34,12 +34,17 @@ Actor = User | AnonymousUser | SystemActor
 
 
 class Action(StrEnum):
+    NODE_ADMIN = "node.admin"
     ORGANISATION_CREATE = "organisation.create"
     ORGANISATION_CHANGE = "organisation.change"
     MEMBERS_VIEW = "membership.view"
     MEMBERS_MANAGE = "membership.manage"
     AUDIT_VIEW = "audit.view"
     TOKEN_MANAGE = "token.manage"
+    FRAMEWORK_MANAGE = "framework.manage"
+    CROSSWALK_MANAGE = "crosswalk.manage"
+    CROSSWALK_VIEW = "crosswalk.view"
+    CROSSWALK_SIGN = "crosswalk.sign"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -49,7 +54,13 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.MEMBERS_VIEW: _STAFF,
     Action.MEMBERS_MANAGE: frozenset({Role.ADMIN}),
     Action.AUDIT_VIEW: frozenset({Role.ADMIN, Role.AUDITOR}),
+    Action.FRAMEWORK_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.CROSSWALK_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.CROSSWALK_VIEW: _STAFF,
+    Action.CROSSWALK_SIGN: frozenset({Role.ADMIN, Role.CURATOR, Role.REVIEWER}),
 }
+# Actions on the node as a whole: operators only.
+NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})
 
 
 def is_operator(user: Actor) -> bool:
@@ -69,11 +80,11 @@ def roles_of(user: Actor, organisation: Organisation) -> frozenset[Role]:
 
 
 def organisation_of(obj: Model) -> Organisation | None:
+    """The organisation whose roles decide over ``obj``: itself, or its ``organisation``."""
     if isinstance(obj, Organisation):
         return obj
-    if isinstance(obj, Membership | AuditEntry):
-        return obj.organisation
-    return None
+    owner = getattr(obj, "organisation", None)
+    return owner if isinstance(owner, Organisation) else None
 
 
 def can(user: Actor, action: Action, obj: Any = None) -> bool:
@@ -83,7 +94,7 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return False
     if action is Action.TOKEN_MANAGE:
         return obj is None or (isinstance(obj, ApiToken) and obj.user_id == user.pk)
-    if action is Action.ORGANISATION_CREATE:
+    if action in NODE_ACTIONS:
         return False
     organisation = organisation_of(obj) if obj is not None else None
     if organisation is None:

@@ -18,6 +18,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = demo.load()
+        call_command(
+            "case",
+            "load-builtin",
+            verbosity=0,
+            stdout=self.stdout if options["verbosity"] > 1 else None,
+        )
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")

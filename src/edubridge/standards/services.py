@@ -1,0 +1,380 @@
+"""Importing and exporting frameworks as CASE packages.
+
+An import is one transaction: a package is read and checked whole before anything is
+written, and a newer version of a framework already here updates it in place, item by
+item, with a report of what changed. Items a newer version drops are retired, not deleted,
+so crosswalks that point at them keep their history.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from edubridge.core import audit
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.models import Country, Organisation
+from edubridge.core.policy import Action, Actor, require
+from edubridge.standards.case import CaseError, Package, parse_json, read_package, writer
+from edubridge.standards.case.schema import UUID
+from edubridge.standards.models import Association, Definition, Framework, Item
+
+DOCUMENT_FIELDS = {
+    "identifier": "identifier",
+    "uri": "uri",
+    "title": "title",
+    "creator": "creator",
+    "publisher": "publisher",
+    "language": "language",
+    "subject": "subjects",
+    "version": "version",
+    "description": "description",
+    "adoptionStatus": "adoption_status",
+    "frameworkType": "framework_type",
+    "lastChangeDateTime": "last_change",
+}
+ITEM_FIELDS = {
+    "identifier": "identifier",
+    "uri": "uri",
+    "fullStatement": "full_statement",
+    "abbreviatedStatement": "abbreviated_statement",
+    "humanCodingScheme": "human_coding_scheme",
+    "listEnumeration": "list_enumeration",
+    "CFItemType": "item_type",
+    "educationLevel": "education_levels",
+    "language": "language",
+    "notes": "notes",
+    "lastChangeDateTime": "last_change",
+}
+ASSOCIATION_FIELDS = {
+    "identifier": "identifier",
+    "uri": "uri",
+    "associationType": "association_type",
+    "sequenceNumber": "sequence_number",
+    "lastChangeDateTime": "last_change",
+}
+COMPARED = [
+    "uri",
+    "full_statement",
+    "abbreviated_statement",
+    "human_coding_scheme",
+    "list_enumeration",
+    "item_type",
+    "education_levels",
+    "language",
+    "notes",
+    "extra",
+]
+LIMITS = {
+    "full_statement": None,
+    "human_coding_scheme": 100,
+    "list_enumeration": 50,
+    "item_type": 200,
+    "language": 35,
+    "uri": 500,
+}
+
+
+@dataclass
+class ImportReport:
+    framework: Framework
+    created: bool
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    associations_added: int = 0
+    associations_removed: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        verb = "imported" if self.created else "updated"
+        return (
+            f"{verb} {self.framework.title!r}: {len(self.added)} items added, "
+            f"{len(self.updated)} updated, {len(self.retired)} retired, "
+            f"{self.unchanged} unchanged; "
+            f"associations +{self.associations_added} -{self.associations_removed}"
+        )
+
+
+def _uri(kind: str, identifier: str, given: str) -> str:
+    """The node's URI as given, else a URN that needs no host name to stay stable."""
+    if given:
+        return given
+    return (
+        f"urn:uuid:{identifier}" if UUID.match(identifier) else f"urn:edubridge:{kind}:{identifier}"
+    )
+
+
+def _columns(
+    obj: dict[str, Any], mapping: dict[str, str], kind: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Model columns from a CASE object, and the rest of its properties for ``extra``."""
+    columns = {column: obj[key] for key, column in mapping.items() if key in obj}
+    columns["uri"] = _uri(kind, obj["identifier"], obj.get("uri", ""))
+    extra = {k: v for k, v in obj.items() if k not in mapping}
+    for column, limit in LIMITS.items():
+        value = columns.get(column)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise DomainError(
+                ErrorCode.INVALID,
+                f"{kind} {obj['identifier']}: {column} is longer than {limit} characters",
+            )
+    return columns, extra
+
+
+def _natural(code: str) -> list[Any]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code.lower())]
+
+
+def read(raw: bytes | str | dict[str, Any]) -> Package:
+    """A checked package, or a DomainError naming the JSON path at fault."""
+    try:
+        data = raw if isinstance(raw, dict) else parse_json(raw, settings.CASE_MAX_BYTES)
+        return read_package(data)
+    except CaseError as error:
+        raise DomainError(ErrorCode.INVALID, str(error), field=error.path) from error
+
+
+def import_package(
+    by: Actor,
+    raw: bytes | str | dict[str, Any],
+    *,
+    organisation: Organisation | None = None,
+    country: Country | None = None,
+    builtin: bool = False,
+) -> ImportReport:
+    package = read(raw)
+    doc = package.document
+    existing = Framework.objects.filter(identifier=doc["identifier"]).first()
+    owner = existing.organisation if existing else organisation
+    if owner is None:
+        require(by, Action.NODE_ADMIN)
+    else:
+        require(by, Action.FRAMEWORK_MANAGE, owner)
+    foreign = Item.objects.filter(identifier__in=[i["identifier"] for i in package.items])
+    if existing:
+        foreign = foreign.exclude(framework=existing)
+    clash = foreign.select_related("framework").first()
+    if clash:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"CFItem {clash.identifier} already belongs to framework {clash.framework.title!r}",
+            field="CFItems",
+        )
+    with transaction.atomic():
+        report = _write(package, existing, owner, country, builtin)
+        audit.record(
+            by,
+            "framework.import",
+            report.framework,
+            organisation=owner,
+            summary=report.summary()[:300],
+            changes={
+                "items": [None, len(package.items)],
+                "version": [None, report.framework.version],
+            },
+        )
+    return report
+
+
+def _write(
+    package: Package,
+    existing: Framework | None,
+    owner: Organisation | None,
+    country: Country | None,
+    builtin: bool,
+) -> ImportReport:
+    doc = package.document
+    columns, extra = _columns(doc, DOCUMENT_FIELDS, "CFDocument")
+    framework = existing or Framework(identifier=doc["identifier"])
+    for name, value in columns.items():
+        setattr(framework, name, value)
+    framework.subjects = list(framework.subjects or [])
+    framework.extra = extra
+    framework.case_version = package.case_version
+    framework.organisation = owner
+    framework.country = country or framework.country
+    framework.builtin = builtin or framework.builtin
+    framework.save()
+    report = ImportReport(framework, created=existing is None, warnings=package.warnings)
+    _write_definitions(framework, package)
+    items = _write_items(framework, package, report)
+    _write_tree(framework, package, items)
+    _write_associations(framework, package, report)
+    return report
+
+
+def _write_definitions(framework: Framework, package: Package) -> None:
+    framework.definitions.clear()
+    for kind, entries in package.definitions.items():
+        for entry in entries:
+            definition, _ = Definition.objects.update_or_create(
+                kind=kind,
+                identifier=entry["identifier"],
+                defaults={
+                    "uri": _uri(kind, entry["identifier"], entry.get("uri", "")),
+                    "title": str(entry["title"])[:500],
+                    "last_change": entry["lastChangeDateTime"],
+                    "data": {k: v for k, v in entry.items() if k != "lastChangeDateTime"},
+                },
+            )
+            framework.definitions.add(definition)
+
+
+def _write_items(framework: Framework, package: Package, report: ImportReport) -> dict[str, Item]:
+    stored = {i.identifier: i for i in Item.objects.filter(framework=framework)}
+    new, changed = [], []
+    for obj in package.items:
+        columns, extra = _columns(obj, ITEM_FIELDS, "CFItem")
+        item = stored.get(obj["identifier"])
+        if item is None:
+            new.append(Item(framework=framework, extra=extra, **columns))
+            report.added.append(obj["identifier"])
+            continue
+        before = [getattr(item, f) for f in COMPARED]
+        for name, value in columns.items():
+            setattr(item, name, value)
+        item.extra, item.retired = extra, False
+        if before != [getattr(item, f) for f in COMPARED]:
+            changed.append(item)
+            report.updated.append(item.identifier)
+        else:
+            report.unchanged += 1
+    Item.objects.bulk_create(new, batch_size=500)
+    Item.objects.bulk_update(changed, [*COMPARED, "last_change", "retired"], batch_size=500)
+    present = {obj["identifier"] for obj in package.items}
+    gone = [i for ident, i in stored.items() if ident not in present and not i.retired]
+    Item.objects.filter(pk__in=[i.pk for i in gone]).update(retired=True)
+    report.retired = [i.identifier for i in gone]
+    return {i.identifier: i for i in Item.objects.filter(framework=framework)}
+
+
+def _write_tree(framework: Framework, package: Package, items: dict[str, Item]) -> None:
+    """Parents from isChildOf; order from sequenceNumber, else listEnumeration and code."""
+    parent: dict[str, tuple[str, int | None]] = {}
+    for obj in package.associations:
+        if obj["associationType"] == "isChildOf":
+            child = obj["originNodeURI"]["identifier"]
+            parent.setdefault(
+                child, (obj["destinationNodeURI"]["identifier"], obj.get("sequenceNumber"))
+            )
+    ordered = sorted(
+        items.values(),
+        key=lambda i: (
+            parent.get(i.identifier, ("", None))[1] is None,
+            parent.get(i.identifier, ("", None))[1] or 0,
+            _natural(i.list_enumeration),
+            _natural(i.human_coding_scheme),
+        ),
+    )
+    for position, item in enumerate(ordered):
+        mother = parent.get(item.identifier, ("", None))[0]
+        item.parent = items.get(mother)
+        item.position = position
+    Item.objects.bulk_update(ordered, ["parent", "position"], batch_size=500)
+
+
+def _write_associations(framework: Framework, package: Package, report: ImportReport) -> None:
+    stored = set(
+        Association.objects.filter(framework=framework).values_list("identifier", flat=True)
+    )
+    present = {obj["identifier"] for obj in package.associations}
+    taken = set(
+        Association.objects.filter(identifier__in=present)
+        .exclude(framework=framework)
+        .values_list("identifier", flat=True)[:1]
+    )
+    if taken:
+        raise DomainError(
+            ErrorCode.CONFLICT, f"CFAssociation {taken.pop()} already belongs to another framework"
+        )
+    # Associations carry no state of their own here: the package's set replaces the old one.
+    Association.objects.filter(framework=framework).delete()
+    rows = []
+    for obj in package.associations:
+        columns, extra = _columns(obj, ASSOCIATION_FIELDS, "CFAssociation")
+        origin, destination = obj["originNodeURI"], obj["destinationNodeURI"]
+        extra.pop("originNodeURI"), extra.pop("destinationNodeURI")
+        rows.append(
+            Association(
+                framework=framework,
+                origin_identifier=origin["identifier"][:64],
+                origin_uri=origin["uri"][:500],
+                origin_title=origin["title"],
+                destination_identifier=destination["identifier"][:64],
+                destination_uri=destination["uri"][:500],
+                destination_title=destination["title"],
+                extra={**extra, **_target_types(origin, destination)},
+                **columns,
+            )
+        )
+    Association.objects.bulk_create(rows, batch_size=500)
+    report.associations_added = len(present - stored)
+    report.associations_removed = len(stored - present)
+
+
+def _target_types(origin: dict[str, str], destination: dict[str, str]) -> dict[str, Any]:
+    types = {k: v.get("targetType") for k, v in (("origin", origin), ("destination", destination))}
+    return {"targetTypes": types} if any(types.values()) else {}
+
+
+BUILTIN = Path(__file__).resolve().parent / "builtin"
+
+
+def load_builtin(by: Actor) -> list[ImportReport]:
+    """The frameworks EduBridge ships (the UNESCO AI competency frameworks); idempotent."""
+    return [
+        import_package(by, path.read_bytes(), builtin=True)
+        for path in sorted(BUILTIN.glob("*.json"))
+    ]
+
+
+def export_package(framework: Framework) -> dict[str, Any]:
+    """The framework as a CASE 1.1 CFPackage."""
+    doc = {key: getattr(framework, column) for key, column in DOCUMENT_FIELDS.items()}
+    doc["lastChangeDateTime"] = writer.case_datetime(framework.last_change)
+    doc = {**framework.extra, **doc}
+    items = []
+    for item in framework.items.filter(retired=False).order_by("position"):
+        obj = {**item.extra, **{key: getattr(item, column) for key, column in ITEM_FIELDS.items()}}
+        obj["lastChangeDateTime"] = writer.case_datetime(item.last_change)
+        items.append(obj)
+    associations = []
+    for a in framework.associations.all():
+        obj = {**a.extra, **{key: getattr(a, column) for key, column in ASSOCIATION_FIELDS.items()}}
+        types = obj.pop("targetTypes", {}) or {}
+        obj["originNodeURI"] = _link(
+            a.origin_title, a.origin_identifier, a.origin_uri, types.get("origin")
+        )
+        obj["destinationNodeURI"] = _link(
+            a.destination_title,
+            a.destination_identifier,
+            a.destination_uri,
+            types.get("destination"),
+        )
+        obj["lastChangeDateTime"] = writer.case_datetime(a.last_change)
+        associations.append(obj)
+    definitions: dict[str, list[dict[str, Any]]] = {}
+    for d in framework.definitions.all():
+        definitions.setdefault(d.kind, []).append(
+            {
+                **d.data,
+                "uri": d.uri,
+                "title": d.title,
+                "lastChangeDateTime": writer.case_datetime(d.last_change),
+            }
+        )
+    return writer.package(doc, items, associations, definitions)
+
+
+def _link(title: str, identifier: str, uri: str, target_type: str | None) -> dict[str, str]:
+    link = {"title": title, "identifier": identifier, "uri": uri}
+    if target_type:
+        link["targetType"] = target_type
+    return link
