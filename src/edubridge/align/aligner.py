@@ -158,6 +158,8 @@ class _Space:
         Text when it can be compared; otherwise codes and levels, the only shared ground.
         """
         blocks = [self.matrices[g] for g in ("word", "char") if g in self.matrices]
+        if not blocks and "context" in self.matrices:
+            blocks = [self.matrices["context"]]
         if blocks:
             return blocks
         if "code" in groups:

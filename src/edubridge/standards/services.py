@@ -90,7 +90,20 @@ class ImportReport:
     unchanged: int = 0
     associations_added: int = 0
     associations_removed: int = 0
+    associations_changed: bool = False
+    document_changed: bool = False
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.created
+            or self.document_changed
+            or self.added
+            or self.updated
+            or self.retired
+            or self.associations_changed
+        )
 
     def summary(self) -> str:
         verb = "imported" if self.created else "updated"
@@ -169,6 +182,10 @@ def import_package(
         )
     with transaction.atomic():
         report = _write(package, existing, owner, country, builtin)
+        if not report.changed:
+            # The same version again: leave no trace, not even a new import time.
+            transaction.set_rollback(True)
+            return report
         audit.record(
             by,
             "framework.import",
@@ -193,6 +210,7 @@ def _write(
     doc = package.document
     columns, extra = _columns(doc, DOCUMENT_FIELDS, "CFDocument")
     framework = existing or Framework(identifier=doc["identifier"])
+    before = _document_state(framework)
     for name, value in columns.items():
         setattr(framework, name, value)
     framework.subjects = list(framework.subjects or [])
@@ -203,11 +221,34 @@ def _write(
     framework.builtin = builtin or framework.builtin
     framework.save()
     report = ImportReport(framework, created=existing is None, warnings=package.warnings)
+    report.document_changed = before != _document_state(framework)
     _write_definitions(framework, package)
     items = _write_items(framework, package, report)
     _write_tree(framework, package, items)
     _write_associations(framework, package, report)
     return report
+
+
+def _document_state(framework: Framework) -> list[Any]:
+    names = [*DOCUMENT_FIELDS.values(), "extra", "case_version", "organisation_id", "country_id"]
+    return [getattr(framework, name, None) for name in names]
+
+
+def _association_state(framework: Framework) -> set[tuple[Any, ...]]:
+    return {
+        (
+            a.identifier,
+            a.uri,
+            a.association_type,
+            a.origin_identifier,
+            a.origin_uri,
+            a.destination_identifier,
+            a.destination_uri,
+            a.sequence_number,
+            repr(a.extra),
+        )
+        for a in Association.objects.filter(framework=framework)
+    }
 
 
 def _write_definitions(framework: Framework, package: Package) -> None:
@@ -294,6 +335,7 @@ def _write_associations(framework: Framework, package: Package, report: ImportRe
         raise DomainError(
             ErrorCode.CONFLICT, f"CFAssociation {taken.pop()} already belongs to another framework"
         )
+    before = _association_state(framework)
     # Associations carry no state of their own here: the package's set replaces the old one.
     Association.objects.filter(framework=framework).delete()
     rows = []
@@ -315,6 +357,7 @@ def _write_associations(framework: Framework, package: Package, report: ImportRe
             )
         )
     Association.objects.bulk_create(rows, batch_size=500)
+    report.associations_changed = before != _association_state(framework)
     report.associations_added = len(present - stored)
     report.associations_removed = len(stored - present)
 
