@@ -4,6 +4,7 @@ from django.urls import include, path
 from edubridge.api import api
 from edubridge.core import views as core_views
 from edubridge.governance import views as governance_views
+from edubridge.standards import case_api
 
 admin.site.site_header = "EduBridge"
 admin.site.site_title = "EduBridge"
@@ -12,6 +13,8 @@ urlpatterns = [
     path("", include("edubridge.core.urls")),
     path("data-map/", governance_views.data_map, name="data-map"),
     path("api/v1/", api.urls),
+    path("ims/case/v1p1/", include((case_api.urls("1.1"), "case-v1p1"))),
+    path("ims/case/v1p0/", include((case_api.urls("1.0"), "case-v1p0"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/login/", core_views.admin_login),
     path("admin/", admin.site.urls),

@@ -134,7 +134,12 @@ def test_the_writer_produces_valid_case_1_1_from_a_legacy_package(legacy):
         k: [{**d, "lastChangeDateTime": writer.case_datetime(d["lastChangeDateTime"])} for d in v]
         for k, v in package.definitions.items()
     }
-    out = writer.package(package.document, package.items, package.associations, definitions)
+    out = {
+        "CFDocument": writer.document(package.document),
+        "CFItems": [writer.item(i) for i in package.items],
+        "CFAssociations": [writer.association(a) for a in package.associations],
+        "CFDefinitions": {k: [writer.definition(k, d) for d in v] for k, v in definitions.items()},
+    }
     assert validate(out) == []
     assert out["CFDocument"]["caseVersion"] == "1.1"
     assert out["CFDefinitions"]["CFItemTypes"][0]["description"] == "Standard"  # required in 1.1

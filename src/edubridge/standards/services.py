@@ -20,44 +20,16 @@ from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Country, Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.standards.case import CaseError, Package, parse_json, read_package, writer
+from edubridge.standards import serialise
+from edubridge.standards.case import CaseError, Package, parse_json, read_package
 from edubridge.standards.case.schema import UUID
 from edubridge.standards.models import Association, Definition, Framework, Item
 
-DOCUMENT_FIELDS = {
-    "identifier": "identifier",
-    "uri": "uri",
-    "title": "title",
-    "creator": "creator",
-    "publisher": "publisher",
-    "language": "language",
-    "subject": "subjects",
-    "version": "version",
-    "description": "description",
-    "adoptionStatus": "adoption_status",
-    "frameworkType": "framework_type",
-    "lastChangeDateTime": "last_change",
-}
-ITEM_FIELDS = {
-    "identifier": "identifier",
-    "uri": "uri",
-    "fullStatement": "full_statement",
-    "abbreviatedStatement": "abbreviated_statement",
-    "humanCodingScheme": "human_coding_scheme",
-    "listEnumeration": "list_enumeration",
-    "CFItemType": "item_type",
-    "educationLevel": "education_levels",
-    "language": "language",
-    "notes": "notes",
-    "lastChangeDateTime": "last_change",
-}
-ASSOCIATION_FIELDS = {
-    "identifier": "identifier",
-    "uri": "uri",
-    "associationType": "association_type",
-    "sequenceNumber": "sequence_number",
-    "lastChangeDateTime": "last_change",
-}
+# Reading maps the same CASE properties onto columns as writing does, plus the change time.
+_TIME = {"lastChangeDateTime": "last_change"}
+DOCUMENT_FIELDS = {**serialise.DOCUMENT_FIELDS, **_TIME}
+ITEM_FIELDS = {**serialise.ITEM_FIELDS, **_TIME}
+ASSOCIATION_FIELDS = {**serialise.ASSOCIATION_FIELDS, **_TIME}
 COMPARED = [
     "uri",
     "full_statement",
@@ -380,44 +352,4 @@ def load_builtin(by: Actor) -> list[ImportReport]:
 
 def export_package(framework: Framework) -> dict[str, Any]:
     """The framework as a CASE 1.1 CFPackage."""
-    doc = {key: getattr(framework, column) for key, column in DOCUMENT_FIELDS.items()}
-    doc["lastChangeDateTime"] = writer.case_datetime(framework.last_change)
-    doc = {**framework.extra, **doc}
-    items = []
-    for item in framework.items.filter(retired=False).order_by("position"):
-        obj = {**item.extra, **{key: getattr(item, column) for key, column in ITEM_FIELDS.items()}}
-        obj["lastChangeDateTime"] = writer.case_datetime(item.last_change)
-        items.append(obj)
-    associations = []
-    for a in framework.associations.all():
-        obj = {**a.extra, **{key: getattr(a, column) for key, column in ASSOCIATION_FIELDS.items()}}
-        types = obj.pop("targetTypes", {}) or {}
-        obj["originNodeURI"] = _link(
-            a.origin_title, a.origin_identifier, a.origin_uri, types.get("origin")
-        )
-        obj["destinationNodeURI"] = _link(
-            a.destination_title,
-            a.destination_identifier,
-            a.destination_uri,
-            types.get("destination"),
-        )
-        obj["lastChangeDateTime"] = writer.case_datetime(a.last_change)
-        associations.append(obj)
-    definitions: dict[str, list[dict[str, Any]]] = {}
-    for d in framework.definitions.all():
-        definitions.setdefault(d.kind, []).append(
-            {
-                **d.data,
-                "uri": d.uri,
-                "title": d.title,
-                "lastChangeDateTime": writer.case_datetime(d.last_change),
-            }
-        )
-    return writer.package(doc, items, associations, definitions)
-
-
-def _link(title: str, identifier: str, uri: str, target_type: str | None) -> dict[str, str]:
-    link = {"title": title, "identifier": identifier, "uri": uri}
-    if target_type:
-        link["targetType"] = target_type
-    return link
+    return serialise.package(framework)

@@ -91,24 +91,3 @@ def definition(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
             # 1.1 requires these; older exports leave them null or empty.
             out[key] = out["title"] if key in ("description", "licenseText") else ""
     return out
-
-
-def package(
-    doc: dict[str, Any],
-    items: list[dict[str, Any]],
-    associations: list[dict[str, Any]],
-    definitions: dict[str, list[dict[str, Any]]],
-) -> dict[str, Any]:
-    """A CASE 1.1 CFPackage; raises ValueError if, against expectation, it breaks the rules."""
-    result: dict[str, Any] = {
-        "CFDocument": document(doc),
-        "CFItems": [item(i) for i in items],
-        "CFAssociations": [association(a) for a in associations],
-    }
-    kinds = {k: [definition(k, d) for d in v] for k, v in definitions.items() if v}
-    if kinds:
-        result["CFDefinitions"] = kinds
-    problems = schema.validate(result)
-    if problems:
-        raise ValueError("export would not be valid CASE 1.1: " + "; ".join(problems[:5]))
-    return result
