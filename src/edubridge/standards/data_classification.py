@@ -1,6 +1,6 @@
 """Classification of the standards app's fields: frameworks are published reference data."""
 
-from edubridge.governance.registry import classify, internal, public
+from edubridge.governance.registry import classify, internal, personal, public
 
 _FRAMEWORKS = "while the framework is in use; retired items kept for crosswalk history"
 
@@ -77,4 +77,51 @@ classify(
     sequence_number=public("Order among siblings"),
     last_change=public("CASE lastChangeDateTime"),
     extra=public("Other published CASE properties"),
+)
+
+_AGREEMENTS = (
+    "kept as the record of the agreement; decided_by and signed_by pseudonymised on erasure"
+)
+
+classify(
+    "standards.Crosswalk",
+    retention=_AGREEMENTS,
+    id=internal("Internal key"),
+    identifier=public("Identifier of the agreement, used in its CASE export"),
+    source=public("Framework whose items are mapped"),
+    target=public("Framework they are mapped to"),
+    organisation=public("Partner that opened it"),
+    partner=public("Partner that confirms it"),
+    status=public("In review or published"),
+    created_by=personal("Who opened it"),
+    created_at=internal("When it was opened"),
+    published_at=public("When both partners had signed"),
+)
+classify(
+    "standards.CrosswalkLink",
+    retention=_AGREEMENTS,
+    id=internal("Internal key"),
+    crosswalk=public("Crosswalk of the link"),
+    identifier=public("CASE association identifier"),
+    source_item=public("Source item"),
+    target_item=public("Target item"),
+    relation=public("Kind of correspondence"),
+    status=public("Suggested, accepted or rejected"),
+    rank=internal("Rank of the suggestion"),
+    score=internal("Score of the suggestion"),
+    evidence=internal("Why it was suggested"),
+    decided_by=personal("Who decided"),
+    decided_at=internal("When it was decided"),
+    reason=personal("Why it was decided so; free text that may name people"),
+)
+classify(
+    "standards.Signature",
+    retention=_AGREEMENTS,
+    id=internal("Internal key"),
+    crosswalk=public("Crosswalk signed"),
+    organisation=public("Signing partner"),
+    signed_by=personal("Person who signed for the partner"),
+    signed_at=public("When"),
+    digest=public("Fingerprint of the accepted links signed"),
+    note=personal("Note of the signatory"),
 )

@@ -6,6 +6,7 @@ property of the imported CASE object, so an export gives back what was imported.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -135,3 +136,109 @@ class Association(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin_identifier} {self.association_type} {self.destination_identifier}"
+
+
+class CrosswalkStatus(models.TextChoices):
+    DRAFT = "draft", _("In review")
+    PUBLISHED = "published", _("Published agreement")
+
+
+class Crosswalk(models.Model):
+    """Which items of one framework correspond to which of another, as two partners agree."""
+
+    identifier = models.UUIDField(unique=True)
+    source = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="crosswalks_from")
+    target = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="crosswalks_to")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="crosswalks",
+        help_text=_("The partner that opened it and maintains the source framework."),
+    )
+    partner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="partner_crosswalks"
+    )
+    status = models.CharField(
+        max_length=16, choices=CrosswalkStatus.choices, default=CrosswalkStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="one_crosswalk_per_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+
+class LinkStatus(models.TextChoices):
+    SUGGESTED = "suggested", _("Suggested")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Relation(models.TextChoices):
+    EXACT = "exactMatchOf", _("Same as")
+    RELATED = "isRelatedTo", _("Related to")
+
+
+class CrosswalkLink(models.Model):
+    """A proposed correspondence between a source and a target item, and its verdict."""
+
+    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="links")
+    identifier = models.UUIDField(unique=True)
+    source_item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    target_item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    relation = models.CharField(max_length=16, choices=Relation.choices, default=Relation.EXACT)
+    status = models.CharField(
+        max_length=16, choices=LinkStatus.choices, default=LinkStatus.SUGGESTED
+    )
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    evidence = models.JSONField(default=dict, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["source_item__position", "rank", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crosswalk", "source_item", "target_item"], name="one_link_per_pair"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_item} {self.relation} {self.target_item} ({self.status})"
+
+
+class Signature(models.Model):
+    """One partner's sign-off on exactly the accepted links at that moment (their digest)."""
+
+    crosswalk = models.ForeignKey(Crosswalk, on_delete=models.CASCADE, related_name="signatures")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+    digest = models.CharField(max_length=64)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["signed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["crosswalk", "organisation"], name="one_signature_per_side"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} signed {self.crosswalk}"
