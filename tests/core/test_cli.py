@@ -5,6 +5,7 @@ from django.core.management import CommandError, call_command
 
 from edubridge.core import demo
 from edubridge.core.models import AuditEntry, Membership, Organisation, Role
+from edubridge.standards.models import Crosswalk, Framework
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.django_db
@@ -89,6 +90,12 @@ def test_demo_data_loads_once_with_a_user_for_every_role(capsys):
     assert first[0] >= 3 and len({o.country_id for o in Organisation.objects.all()}) >= 3
     held = {role for m in Membership.objects.all() for role in m.roles}
     assert held == set(Role.values)
+    assert Framework.objects.filter(builtin=True).count() == 2
+    crosswalk = Crosswalk.objects.get()
+    assert (
+        crosswalk.organisation.slug == "rift-valley-tc" and crosswalk.partner.slug == "nusantara-dl"
+    )
+    assert crosswalk.links.filter(status="accepted").count() == 5
     out = capsys.readouterr().out
     assert demo.PASSWORD in out and "li.wei" in out
 

@@ -3,7 +3,10 @@ from pathlib import Path
 
 import pytest
 
+import edubridge.standards
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "case"
+DEMO = Path(edubridge.standards.__file__).resolve().parent / "demo"
 
 
 def load(name: str) -> dict:
@@ -12,12 +15,12 @@ def load(name: str) -> dict:
 
 @pytest.fixture
 def kenya() -> dict:
-    return load("ke-ai-literacy.json")
+    return json.loads((DEMO / "ke-ai-literacy.json").read_text())
 
 
 @pytest.fixture
 def indonesia() -> dict:
-    return load("id-ai-informatics.json")
+    return json.loads((DEMO / "id-ai-informatics.json").read_text())
 
 
 @pytest.fixture

@@ -7,14 +7,15 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
+import edubridge.standards
 from edubridge.standards.case import validate
 from edubridge.standards.models import Framework
 
 pytestmark = pytest.mark.django_db
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-KENYA = FIXTURES / "case" / "ke-ai-literacy.json"
-INDONESIA = FIXTURES / "case" / "id-ai-informatics.json"
-GOLD = FIXTURES / "align" / "ke-id-gold.csv"
+DEMO = Path(edubridge.standards.__file__).resolve().parent / "demo"
+KENYA = DEMO / "ke-ai-literacy.json"
+INDONESIA = DEMO / "id-ai-informatics.json"
+GOLD = DEMO / "ke-id-gold.csv"
 
 
 @pytest.fixture

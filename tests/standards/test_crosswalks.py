@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 
+import edubridge.standards
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import AuditEntry, Role
 from edubridge.core.policy import SYSTEM
@@ -11,7 +12,7 @@ from edubridge.standards.case import validate
 from edubridge.standards.models import CrosswalkStatus, Item, LinkStatus, Relation
 
 pytestmark = pytest.mark.django_db
-GOLD = Path(__file__).resolve().parents[1] / "fixtures" / "align" / "ke-id-gold.csv"
+GOLD = Path(edubridge.standards.__file__).resolve().parent / "demo" / "ke-id-gold.csv"
 
 
 @pytest.fixture

@@ -10,7 +10,11 @@ from edubridge.core.models import Country, Organisation, OrganisationKind, Role
 
 
 class LoginForm(AuthenticationForm):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username"}),
+    )
 
 
 class RolesField(forms.MultipleChoiceField):

@@ -269,7 +269,11 @@ def _write_items(framework: Framework, package: Package, report: ImportReport) -
 
 
 def _write_tree(framework: Framework, package: Package, items: dict[str, Item]) -> None:
-    """Parents from isChildOf; order from sequenceNumber, else listEnumeration and code."""
+    """Parents from isChildOf; positions in depth-first order of the tree.
+
+    Siblings are ordered by sequenceNumber, else listEnumeration, else code in natural order
+    ("L1.2" before "L1.10"), as OpenSALT shows them.
+    """
     parent: dict[str, tuple[str, int | None]] = {}
     for obj in package.associations:
         if obj["associationType"] == "isChildOf":
@@ -277,18 +281,28 @@ def _write_tree(framework: Framework, package: Package, items: dict[str, Item]) 
             parent.setdefault(
                 child, (obj["destinationNodeURI"]["identifier"], obj.get("sequenceNumber"))
             )
-    ordered = sorted(
-        items.values(),
-        key=lambda i: (
-            parent.get(i.identifier, ("", None))[1] is None,
-            parent.get(i.identifier, ("", None))[1] or 0,
-            _natural(i.list_enumeration),
-            _natural(i.human_coding_scheme),
-        ),
-    )
-    for position, item in enumerate(ordered):
+    children: dict[str | None, list[Item]] = {}
+    for item in items.values():
         mother = parent.get(item.identifier, ("", None))[0]
         item.parent = items.get(mother)
+        children.setdefault(item.parent.identifier if item.parent else None, []).append(item)
+
+    def sibling_order(item: Item) -> tuple[Any, ...]:
+        sequence = parent.get(item.identifier, ("", None))[1]
+        return (
+            sequence is None,
+            sequence or 0,
+            _natural(item.list_enumeration),
+            _natural(item.human_coding_scheme),
+        )
+
+    ordered: list[Item] = []
+    pending: list[Item] = sorted(children.get(None, []), key=sibling_order, reverse=True)
+    while pending:
+        item = pending.pop()
+        ordered.append(item)
+        pending.extend(sorted(children.get(item.identifier, []), key=sibling_order, reverse=True))
+    for position, item in enumerate(ordered):
         item.position = position
     Item.objects.bulk_update(ordered, ["parent", "position"], batch_size=500)
 

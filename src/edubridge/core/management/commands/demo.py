@@ -4,11 +4,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from edubridge.core import demo
+from edubridge.core.policy import SYSTEM
 from edubridge.core.server import serve
+from edubridge.standards import demo as standards_demo
+from edubridge.standards import services
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo partners and users (idempotent), and serve the demo."
+    help = "Migrate, load the demo partners, users, frameworks and crosswalk (idempotent), serve."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="load the demo data only")
@@ -18,12 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = demo.load()
-        call_command(
-            "case",
-            "load-builtin",
-            verbosity=0,
-            stdout=self.stdout if options["verbosity"] > 1 else None,
-        )
+        services.load_builtin(SYSTEM)
+        standards_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")
