@@ -23,9 +23,15 @@ def test_catalog_is_complete_and_compiled(language):
     messages = [m for m in catalog if m.id]
     assert messages
     for message in messages:
-        assert message.string, f"{language}: untranslated {message.id!r}"
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(forms), f"{language}: untranslated {message.id!r}"
         assert "fuzzy" not in message.flags, f"{language}: fuzzy {message.id!r}"
-        if message.context:
+        if isinstance(message.id, tuple):
+            singular, plural = message.id
+            for n in (0, 1, 2, 5, 11, 100):
+                expected = message.string[compiled.plural(n)]
+                assert compiled.ngettext(singular, plural, n) == expected, "run make messages"
+        elif message.context:
             assert compiled.pgettext(message.context, message.id) == message.string, (
                 "run make messages"
             )

@@ -11,8 +11,9 @@ from rich.console import Console
 from rich.table import Table
 
 from edubridge.align import FEATURE_GROUPS, Aligner, evaluate
-from edubridge.standards.alignment import GoldError, nodes_from_package, read_gold
+from edubridge.align.gold import GoldError, read_gold
 from edubridge.standards.case import CaseError, parse_json, read_package
+from edubridge.standards.case.nodes import nodes_from_package
 
 MAX_BYTES = 200_000_000
 
