@@ -100,9 +100,15 @@ def _code_similarity(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _rowwise_dot(
-    left: sp.csr_matrix, right: sp.csr_matrix, i: np.ndarray, j: np.ndarray
+    left: sp.csr_matrix, right: sp.csr_matrix, i: np.ndarray, j: np.ndarray, chunk: int = 20_000
 ) -> np.ndarray:
-    return np.asarray(left[i].multiply(right[j]).sum(axis=1)).ravel()
+    """Dot products of rows left[i[n]] and right[j[n]], a chunk of pairs at a time."""
+    out = np.empty(len(i), dtype=np.float64)
+    for start in range(0, len(i), chunk):
+        stop = start + chunk
+        pairs = left[i[start:stop]].multiply(right[j[start:stop]])
+        out[start:stop] = np.asarray(pairs.sum(axis=1)).ravel()
+    return out
 
 
 class _Space:
