@@ -96,7 +96,7 @@ def test_unknown_organisation_and_framework_are_named(tmp_path):
         call_command("case", "export", "nope", "-o", str(tmp_path / "never.json"))
 
 
-def test_align_eval_reports_quality_and_time(capsys):
+def align_eval(capsys, *extra: str) -> str:
     call_command(
         "align",
         "eval",
@@ -106,35 +106,23 @@ def test_align_eval_reports_quality_and_time(capsys):
         str(INDONESIA),
         "--gold",
         str(GOLD),
-        "--json",
+        *extra,
     )
-    result = json.loads(capsys.readouterr().out)
+    return capsys.readouterr().out
+
+
+def test_align_eval_reports_quality_and_time(capsys):
+    result = json.loads(align_eval(capsys, "--json"))
     assert result["sources"] == 16
     assert result["p_at_1"] >= 0.75 and result["r_at_5"] >= 0.9 and result["mrr"] >= 0.8
     assert result["seconds"] < 30
-    call_command(
-        "align", "eval", "--source", str(KENYA), "--target", str(INDONESIA), "--gold", str(GOLD)
-    )
-    table = capsys.readouterr().out
+    table = align_eval(capsys)
     assert "P@1" in table and "MRR" in table
 
 
 def test_combined_features_beat_each_group_alone(capsys):
     def mrr(features):
-        call_command(
-            "align",
-            "eval",
-            "--source",
-            str(KENYA),
-            "--target",
-            str(INDONESIA),
-            "--gold",
-            str(GOLD),
-            "--features",
-            features,
-            "--json",
-        )
-        return json.loads(capsys.readouterr().out)["mrr"]
+        return json.loads(align_eval(capsys, "--features", features, "--json"))["mrr"]
 
     combined = mrr("word,char,context,code,level")
     assert all(combined >= mrr(group) for group in ("word", "char", "context", "code", "level"))

@@ -3,15 +3,15 @@
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
 from edubridge.core import services
-from edubridge.core.errors import DomainError
+from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Organisation, OrganisationKind, Role
 from edubridge.core.policy import SYSTEM
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "Create and list partner organisations; add members."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,12 +31,6 @@ class Command(BaseCommand):
         member.add_argument("slug")
         member.add_argument("username")
         member.add_argument("--role", action="append", required=True, choices=Role.values)
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, "_" + options["action"].replace("-", "_"))(options)
-        except DomainError as error:
-            raise CommandError(error.message) from error
 
     def _create(self, options: dict[str, Any]) -> None:
         fields = [f for f in services.ORGANISATION_FIELDS if f != "is_active"]

@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from edubridge.core.errors import DomainError
+from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Country, Organisation
 from edubridge.core.policy import SYSTEM
 from edubridge.standards import services
@@ -15,7 +15,7 @@ from edubridge.standards.fetch import fetch
 from edubridge.standards.models import Framework
 
 
-class Command(BaseCommand):
+class Command(SubcommandCommand):
     help = "Import and export CASE 1.0/1.1 framework packages."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -29,12 +29,6 @@ class Command(BaseCommand):
         export.add_argument("framework", help="the framework's CASE identifier")
         export.add_argument("-o", "--output", required=True)
         sub.add_parser("load-builtin", help="load the UNESCO AI competency frameworks")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            getattr(self, "_" + options["action"].replace("-", "_"))(options)
-        except DomainError as error:
-            raise CommandError(error.message) from error
 
     def _import(self, options: dict[str, Any]) -> None:
         source = options["source"]
