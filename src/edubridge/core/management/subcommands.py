@@ -8,7 +8,7 @@ from edubridge.core.errors import DomainError
 
 
 class SubcommandCommand(BaseCommand):
-    """Runs ``self._<subcommand>(options)``; a service's DomainError exits non-zero with its message."""
+    """Runs ``self._<subcommand>(options)``; a DomainError exits non-zero with its message."""
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
