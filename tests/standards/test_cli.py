@@ -1,5 +1,6 @@
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -31,6 +32,12 @@ def server():
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
+            elif self.path == "/slow":
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(b'{"CFDocument": ')
+                self.wfile.flush()
+                time.sleep(3)
             elif self.path == "/to-ftp":
                 self.send_response(302)
                 self.send_header("Location", "ftp://127.0.0.1/case.json")
@@ -72,6 +79,13 @@ def test_import_over_http(server, capsys):
 def test_bad_urls_fail_clearly(server, path, message):
     with pytest.raises(CommandError, match=message):
         call_command("case", "import", f"{server}{path}")
+    assert not Framework.objects.exists()
+
+
+@override_settings(CASE_URL_TIMEOUT=1)
+def test_a_url_that_answers_too_slowly_is_given_up(server):
+    with pytest.raises(CommandError, match=r"timed out|within 1 s"):
+        call_command("case", "import", f"{server}/slow")
     assert not Framework.objects.exists()
 
 

@@ -13,7 +13,7 @@ from edubridge.core import services as core_services
 from edubridge.core.models import Role
 from edubridge.core.policy import SYSTEM
 from edubridge.standards import crosswalks, services
-from edubridge.standards.models import CrosswalkLink, LinkStatus
+from edubridge.standards.models import CrosswalkLink, Framework, LinkStatus
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -120,3 +120,11 @@ def test_enough_verdicts_make_suggestions_learn(draft):
 def test_an_embedding_model_is_only_read_from_a_local_folder(tmp_path):
     with pytest.raises(ValueError, match="no folder"):
         SentenceEmbedder(tmp_path / "missing-model")
+
+
+def test_a_built_in_framework_shows_its_licence_and_attribution(client):
+    services.load_builtin(SYSTEM)
+    teachers = Framework.objects.get(title__contains="teachers")
+    page = client.get(f"/frameworks/{teachers.identifier}/").content.decode()
+    assert "CC BY-SA 3.0 IGO" in page and "doi.org/10.54675/ZJTE2084" in page
+    assert "Human agency" in page

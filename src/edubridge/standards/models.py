@@ -80,6 +80,10 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def licence(self) -> Definition | None:
+        return next((d for d in self.definitions.all() if d.kind == DefinitionKind.LICENSE), None)
+
 
 class Item(models.Model):
     """A CFItem: one standard, competency or grouping in a framework."""
