@@ -63,7 +63,7 @@ def test_definitions_by_id(client):
     listed = client.get(f"{V11}/CFItemTypes/{item_type.identifier}").json()
     assert listed["CFItemTypes"][0]["identifier"] == item_type.identifier
     licence = Definition.objects.get(
-        kind="CFLicenses", title__contains="IGO", frameworks__title__contains="teachers"
+        kind="CFLicenses", title__contains="IGO", framework__title__contains="teachers"
     )
     assert "UNESCO" in client.get(f"{V11}/CFLicenses/{licence.identifier}").json()["licenseText"]
 

@@ -66,8 +66,8 @@ def translated_copy(package: dict, language: str) -> dict:
     return copy
 
 
-def test_the_browser_shows_statements_in_the_readers_language(kenya, org_a):
-    services.import_package(SYSTEM, kenya, organisation=org_a)
+def french_translation(kenya: dict) -> dict:
+    """A French copy of the Kenyan framework, one item translated, linked by isTranslationOf."""
     french = translated_copy(kenya, "fr")
     original = next(i for i in kenya["CFItems"] if i["humanCodingScheme"] == "KE.AI.2.2")
     item = next(i for i in french["CFItems"] if i["humanCodingScheme"] == "KE.AI.2.2")
@@ -89,12 +89,26 @@ def test_the_browser_shows_statements_in_the_readers_language(kenya, org_a):
             },
         }
     )
-    services.import_package(SYSTEM, french)
+    return french
+
+
+def test_the_browser_shows_statements_in_the_readers_language(kenya, org_a):
+    services.import_package(SYSTEM, kenya, organisation=org_a)
+    services.import_package(SYSTEM, french_translation(kenya), organisation=org_a)
     url = f"/frameworks/{kenya['CFDocument']['identifier']}/"
     in_french = Client(HTTP_ACCEPT_LANGUAGE="fr").get(url).content.decode()
     assert "Identifier les données personnelles" in in_french
     in_english = Client(HTTP_ACCEPT_LANGUAGE="en").get(url).content.decode()
     assert "Identifier les données personnelles" not in in_english
+
+
+def test_another_partner_cannot_put_its_words_on_a_framework_page(kenya, org_a, org_b):
+    services.import_package(SYSTEM, kenya, organisation=org_a)
+    services.import_package(SYSTEM, french_translation(kenya), organisation=org_b)
+    page = Client(HTTP_ACCEPT_LANGUAGE="fr").get(
+        f"/frameworks/{kenya['CFDocument']['identifier']}/"
+    )
+    assert "Identifier les données personnelles" not in page.content.decode()
 
 
 def test_import_page_is_for_curators_and_reports_the_change(kenya, org_a, member):
@@ -114,7 +128,7 @@ def test_enough_verdicts_make_suggestions_learn(draft):
     gold = draft.links.all()[:24]
     for n, link in enumerate(gold):
         crosswalks.decide(SYSTEM, link, LinkStatus.ACCEPTED if n % 2 else LinkStatus.REJECTED)
-    assert hasattr(crosswalks._learned_aligner(), "reranker_")
+    assert hasattr(crosswalks._learned_aligner(draft.organisation), "reranker_")
 
 
 def test_an_embedding_model_is_only_read_from_a_local_folder(tmp_path):

@@ -89,6 +89,15 @@ def _same_language(sources: Sequence[Node], targets: Sequence[Node]) -> bool:
     return a == b or (a in latin and b in latin and "latin" in (a, b))
 
 
+def _fits(vectorizer: TfidfVectorizer, texts: list[str]) -> bool:
+    """Fit unless the texts hold no words at all ("…", "—"): then the group has nothing to say."""
+    try:
+        vectorizer.fit(texts)
+    except ValueError:
+        return False
+    return True
+
+
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b) if a and b else 0.0
 
@@ -131,13 +140,13 @@ class _Space:
         if groups & {"word", "context"}:
             word = TfidfVectorizer(analyzer=tokens, sublinear_tf=True, dtype=np.float32)
             texts = [node.statement for node in nodes]
-            word.fit(texts + [" ".join(node.path) for node in nodes])
-            if "word" in groups:
-                self.matrices["word"] = word.transform(texts).tocsr()
-            if "context" in groups:
-                self.matrices["context"] = word.transform(
-                    [" ".join(n.path[-2:]) for n in nodes]
-                ).tocsr()
+            if _fits(word, texts + [" ".join(node.path) for node in nodes]):
+                if "word" in groups:
+                    self.matrices["word"] = word.transform(texts).tocsr()
+                if "context" in groups:
+                    self.matrices["context"] = word.transform(
+                        [" ".join(n.path[-2:]) for n in nodes]
+                    ).tocsr()
         if "char" in groups:
             char = TfidfVectorizer(
                 analyzer="char_wb",
@@ -147,7 +156,9 @@ class _Space:
                 dtype=np.float32,
                 min_df=1,
             )
-            self.matrices["char"] = char.fit_transform([n.statement for n in nodes]).tocsr()
+            texts = [n.statement for n in nodes]
+            if _fits(char, texts):
+                self.matrices["char"] = char.transform(texts).tocsr()
         if "semantic" in groups:
             assert aligner.embedder is not None
             vectors = np.asarray(aligner.embedder([n.statement for n in nodes]), dtype=np.float32)

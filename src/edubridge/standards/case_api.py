@@ -169,7 +169,9 @@ def definitions(kind: DefinitionKind) -> Callable[[HttpRequest, str], JsonRespon
         if code:
             family += [
                 d
-                for d in Definition.objects.filter(kind=kind).exclude(pk=found.pk)
+                for d in Definition.objects.filter(kind=kind, framework=found.framework_id).exclude(
+                    pk=found.pk
+                )
                 if str(d.data.get("hierarchyCode") or "").startswith(code + ".")
             ]
         return _json({kind.value: [serialise.definition(d) for d in family]})

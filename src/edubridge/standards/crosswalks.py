@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from edubridge.align import Aligner, Decision
+from edubridge.align import Aligner, Decision, Node
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
@@ -39,6 +39,14 @@ from edubridge.standards.models import (
 
 # Learn weights from earlier verdicts only once there are enough of both kinds.
 MIN_DECISIONS = 20
+
+
+def open_and_suggest(by: Actor, source: Framework, target: Framework) -> Crosswalk:
+    """Open a crosswalk and make its first suggestions, or neither."""
+    with transaction.atomic():
+        crosswalk = open_crosswalk(by, source, target)
+        suggest(by, crosswalk)
+    return crosswalk
 
 
 def _person(by: Actor) -> User | None:
@@ -77,72 +85,89 @@ def open_crosswalk(by: Actor, source: Framework, target: Framework) -> Crosswalk
     return crosswalk
 
 
-def _editable(by: Actor, crosswalk: Crosswalk) -> None:
-    if crosswalk.status == CrosswalkStatus.PUBLISHED:
+def can_decide(by: Actor, crosswalk: Crosswalk) -> bool:
+    """Curators, reviewers and administrators of either partner may give verdicts."""
+    return can(by, Action.CROSSWALK_SIGN, crosswalk.organisation) or can(
+        by, Action.CROSSWALK_SIGN, crosswalk.partner
+    )
+
+
+def _lock_draft(crosswalk: Crosswalk) -> Crosswalk:
+    """The crosswalk's row, locked for the transaction; refused once it is published."""
+    locked = Crosswalk.objects.select_for_update().get(pk=crosswalk.pk)
+    if locked.status == CrosswalkStatus.PUBLISHED:
         raise DomainError(
             ErrorCode.CONFLICT, "This agreement is published and can no longer change."
         )
-    # A's curators review; B's reviewers may correct a verdict before they sign.
-    if not (
-        can(by, Action.CROSSWALK_MANAGE, crosswalk.organisation)
-        or can(by, Action.CROSSWALK_SIGN, crosswalk.partner)
-    ):
+    return locked
+
+
+def _require_decider(by: Actor, crosswalk: Crosswalk) -> None:
+    if not can_decide(by, crosswalk):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "You do not have permission to do this.")
 
 
-def _learned_aligner() -> Aligner:
-    """The aligner, reranked by this node's earlier verdicts once there are enough of them."""
-    decided = (
+def _learned_aligner(organisation: Organisation) -> Aligner:
+    """The aligner, reranked by this organisation's earlier verdicts once there are enough."""
+    decided = list(
         CrosswalkLink.objects.exclude(status=LinkStatus.SUGGESTED)
-        .select_related("source_item__framework", "target_item__framework")
+        .filter(crosswalk__organisation=organisation)
+        .select_related("source_item", "target_item")
         .order_by("-decided_at")[:5000]
     )
-    decisions = []
-    for link in decided:
-        source = nodes_from_framework(link.source_item.framework, [link.source_item])[0]
-        target = nodes_from_framework(link.target_item.framework, [link.target_item])[0]
-        decisions.append(Decision(source, target, link.status == LinkStatus.ACCEPTED))
-    accepted = sum(d.accepted for d in decisions)
+    accepted = sum(link.status == LinkStatus.ACCEPTED for link in decided)
     aligner = Aligner()
-    if accepted >= MIN_DECISIONS // 2 and len(decisions) - accepted >= MIN_DECISIONS // 2:
-        aligner.fit(decisions)
-    return aligner
+    if accepted < MIN_DECISIONS // 2 or len(decided) - accepted < MIN_DECISIONS // 2:
+        return aligner
+    nodes: dict[str, Node] = {}
+    for framework_id in {link.source_item.framework_id for link in decided} | {
+        link.target_item.framework_id for link in decided
+    }:
+        framework = Framework.objects.get(pk=framework_id)
+        nodes.update((n.identifier, n) for n in nodes_from_framework(framework))
+    decisions = [
+        Decision(
+            nodes[link.source_item.identifier],
+            nodes[link.target_item.identifier],
+            link.status == LinkStatus.ACCEPTED,
+        )
+        for link in decided
+        if link.source_item.identifier in nodes and link.target_item.identifier in nodes
+    ]
+    return aligner.fit(decisions)
 
 
 def suggest(by: Actor, crosswalk: Crosswalk, k: int = 3) -> int:
     """Replace the undecided suggestions with fresh ones; returns how many were made."""
     require(by, Action.CROSSWALK_MANAGE, crosswalk.organisation)
-    _editable(by, crosswalk)
     sources = list(crosswalk.source.items.filter(retired=False))
     targets = {i.identifier: i for i in crosswalk.target.items.filter(retired=False)}
-    ranking = _learned_aligner().rank(
+    ranking = _learned_aligner(crosswalk.organisation).rank(
         nodes_from_framework(crosswalk.source, sources),
         nodes_from_framework(crosswalk.target, list(targets.values())),
         k=k,
     )
-    decided = set(
-        crosswalk.links.exclude(status=LinkStatus.SUGGESTED).values_list(
-            "source_item_id", "target_item_id"
-        )
-    )
-    rows = []
-    for item, candidates in zip(sources, ranking, strict=True):
-        for rank, candidate in enumerate(candidates, start=1):
-            target = targets[candidate.identifier]
-            if (item.pk, target.pk) in decided:
-                continue
-            rows.append(
-                CrosswalkLink(
-                    crosswalk=crosswalk,
-                    identifier=uuid.uuid4(),
-                    source_item=item,
-                    target_item=target,
-                    rank=rank,
-                    score=candidate.score,
-                    evidence=candidate.evidence,
-                )
-            )
     with transaction.atomic():
+        _lock_draft(crosswalk)
+        decided = set(
+            crosswalk.links.exclude(status=LinkStatus.SUGGESTED).values_list(
+                "source_item_id", "target_item_id"
+            )
+        )
+        rows = [
+            CrosswalkLink(
+                crosswalk=crosswalk,
+                identifier=uuid.uuid4(),
+                source_item=item,
+                target_item=targets[candidate.identifier],
+                rank=rank,
+                score=candidate.score,
+                evidence=candidate.evidence,
+            )
+            for item, candidates in zip(sources, ranking, strict=True)
+            for rank, candidate in enumerate(candidates, start=1)
+            if (item.pk, targets[candidate.identifier].pk) not in decided
+        ]
         crosswalk.links.filter(status=LinkStatus.SUGGESTED).delete()
         CrosswalkLink.objects.bulk_create(rows, batch_size=500)
         audit.record(
@@ -155,10 +180,6 @@ def suggest(by: Actor, crosswalk: Crosswalk, k: int = 3) -> int:
     return len(rows)
 
 
-def _void_signatures(crosswalk: Crosswalk) -> None:
-    crosswalk.signatures.all().delete()
-
-
 def decide(
     by: Actor,
     link: CrosswalkLink,
@@ -168,13 +189,14 @@ def decide(
     reason: str = "",
 ) -> CrosswalkLink:
     crosswalk = link.crosswalk
-    _editable(by, crosswalk)
+    _require_decider(by, crosswalk)
     if status not in (LinkStatus.ACCEPTED, LinkStatus.REJECTED):
         raise DomainError(ErrorCode.INVALID, "status: accept or reject", field="status")
     if len(reason) > 500:
         raise DomainError(ErrorCode.INVALID, "reason: at most 500 characters", field="reason")
     with transaction.atomic():
-        stored = CrosswalkLink.objects.select_for_update().get(pk=link.pk)
+        _lock_draft(crosswalk)
+        stored = CrosswalkLink.objects.select_related("source_item", "target_item").get(pk=link.pk)
         before = {"status": stored.status, "relation": stored.relation}
         stored.status = status
         stored.relation = relation or stored.relation
@@ -182,7 +204,7 @@ def decide(
         stored.decided_by = _person(by)
         stored.decided_at = timezone.now()
         stored.save()
-        _void_signatures(crosswalk)
+        crosswalk.signatures.all().delete()  # what was signed has changed
         audit.record(
             by,
             "crosswalk.decide",
@@ -207,14 +229,16 @@ def link_items(
         raise DomainError(
             ErrorCode.INVALID, "target: pick items of the two frameworks", field="target"
         )
-    _editable(by, crosswalk)
-    link, _ = CrosswalkLink.objects.get_or_create(
-        crosswalk=crosswalk,
-        source_item=source,
-        target_item=target,
-        defaults={"identifier": uuid.uuid4(), "evidence": {"basis": "picked by a reviewer"}},
-    )
-    return decide(by, link, LinkStatus.ACCEPTED, relation=relation, reason=reason)
+    _require_decider(by, crosswalk)
+    with transaction.atomic():
+        _lock_draft(crosswalk)
+        link, _ = CrosswalkLink.objects.get_or_create(
+            crosswalk=crosswalk,
+            source_item=source,
+            target_item=target,
+            defaults={"identifier": uuid.uuid4(), "evidence": {"basis": "picked by a reviewer"}},
+        )
+        return decide(by, link, LinkStatus.ACCEPTED, relation=relation, reason=reason)
 
 
 def accepted(crosswalk: Crosswalk) -> QuerySet[CrosswalkLink]:
@@ -224,12 +248,32 @@ def accepted(crosswalk: Crosswalk) -> QuerySet[CrosswalkLink]:
 
 
 def digest(crosswalk: Crosswalk) -> str:
-    """Fingerprint of the accepted links: what a signature covers."""
+    """Fingerprint of the accepted links and of the statements they join: what is signed."""
     lines = sorted(
-        f"{link.source_item.identifier} {link.relation} {link.target_item.identifier}"
+        "\t".join(
+            [
+                link.source_item.identifier,
+                link.relation,
+                link.target_item.identifier,
+                link.source_item.full_statement,
+                link.target_item.full_statement,
+            ]
+        )
         for link in accepted(crosswalk)
     )
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def void_stale_signatures(framework: Framework) -> int:
+    """After a framework changes, signatures of drafts that no longer match what they signed go."""
+    voided = 0
+    drafts = Crosswalk.objects.filter(status=CrosswalkStatus.DRAFT).filter(
+        models.Q(source=framework) | models.Q(target=framework)
+    )
+    for crosswalk in drafts:
+        current = digest(crosswalk)
+        voided += crosswalk.signatures.exclude(digest=current).delete()[0]
+    return voided
 
 
 def sign(by: Actor, crosswalk: Crosswalk, organisation: Organisation, note: str = "") -> Signature:
@@ -240,33 +284,37 @@ def sign(by: Actor, crosswalk: Crosswalk, organisation: Organisation, note: str 
     require(by, Action.CROSSWALK_SIGN, organisation)
     if not isinstance(by, User):
         raise DomainError(ErrorCode.PERMISSION_DENIED, "A person signs for their organisation.")
-    if crosswalk.status == CrosswalkStatus.PUBLISHED:
-        raise DomainError(ErrorCode.CONFLICT, "This agreement is already published.")
-    if not accepted(crosswalk).exists():
-        raise DomainError(ErrorCode.CONFLICT, "Accept at least one correspondence before signing.")
     with transaction.atomic():
-        Crosswalk.objects.select_for_update().get(pk=crosswalk.pk)
-        if crosswalk.signatures.filter(organisation=organisation).exists():
+        locked = _lock_draft(crosswalk)
+        if not accepted(locked).exists():
+            raise DomainError(
+                ErrorCode.CONFLICT, "Accept at least one correspondence before signing."
+            )
+        current = digest(locked)
+        locked.signatures.exclude(digest=current).delete()
+        if locked.signatures.filter(organisation=organisation).exists():
             raise DomainError(ErrorCode.CONFLICT, f"{organisation} has already signed.")
         signature = Signature.objects.create(
-            crosswalk=crosswalk,
+            crosswalk=locked,
             organisation=organisation,
             signed_by=by,
-            digest=digest(crosswalk),
+            digest=current,
             note=note[:500],
         )
         audit.record(
             by,
             "crosswalk.sign",
-            crosswalk,
+            locked,
             organisation=organisation,
-            summary=f"signed {crosswalk}"[:300],
+            summary=f"signed {locked}"[:300],
         )
-        if crosswalk.signatures.count() == 2:
-            crosswalk.status = CrosswalkStatus.PUBLISHED
-            crosswalk.published_at = timezone.now()
-            crosswalk.save(update_fields=["status", "published_at"])
-            audit.record(by, "crosswalk.publish", crosswalk, organisation=crosswalk.organisation)
+        if locked.signatures.filter(digest=current).count() == 2:
+            locked.status = CrosswalkStatus.PUBLISHED
+            locked.published_at = timezone.now()
+            locked.snapshot = export(locked)
+            locked.save(update_fields=["status", "published_at", "snapshot"])
+            audit.record(by, "crosswalk.publish", locked, organisation=locked.organisation)
+    crosswalk.refresh_from_db()
     return signature
 
 
@@ -299,7 +347,12 @@ def coverage(crosswalk: Crosswalk) -> tuple[Coverage, Coverage]:
 
 
 def export(crosswalk: Crosswalk) -> dict[str, Any]:
-    """The agreement as a CASE 1.1 package: a document and its cross-framework associations."""
+    """The agreement as a CASE 1.1 package: a document and its cross-framework associations.
+
+    A published agreement is exported as it was signed, whatever its frameworks became since.
+    """
+    if crosswalk.status == CrosswalkStatus.PUBLISHED and crosswalk.snapshot:
+        return dict(crosswalk.snapshot)
     signatories = ", ".join(
         f"{s.organisation} ({s.signed_at:%Y-%m-%d})" for s in crosswalk.signatures.all()
     )

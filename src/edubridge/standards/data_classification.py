@@ -8,6 +8,7 @@ classify(
     "standards.Definition",
     retention=_FRAMEWORKS,
     id=internal("Internal key"),
+    framework=public("Framework the definition belongs to"),
     kind=public("Which CASE definition list it belongs to"),
     identifier=public("CASE identifier"),
     uri=public("CASE URI"),
@@ -35,8 +36,9 @@ classify(
     case_version=public("CASE version it was imported as"),
     last_change=public("CASE lastChangeDateTime"),
     builtin=public("Shipped with EduBridge"),
-    definitions=public("Definitions the framework uses"),
     extra=public("Other published CASE properties, kept for a lossless export"),
+    rubrics=public("CFRubrics of the package"),
+    package_extensions=public("CASE 1.1 extensions of the package"),
     imported_at=internal("When this node last imported it"),
 )
 classify(
@@ -96,6 +98,7 @@ classify(
     created_by=personal("Who opened it"),
     created_at=internal("When it was opened"),
     published_at=public("When both partners had signed"),
+    snapshot=public("The agreement as signed, frozen at publication"),
 )
 classify(
     "standards.CrosswalkLink",

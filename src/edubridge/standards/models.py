@@ -21,25 +21,6 @@ class DefinitionKind(models.TextChoices):
     ASSOCIATION_GROUPING = "CFAssociationGroupings", "CFAssociationGrouping"
 
 
-class Definition(models.Model):
-    """A CFDefinitions entry (subject, concept, licence, item type, association grouping)."""
-
-    kind = models.CharField(max_length=32, choices=DefinitionKind.choices)
-    identifier = models.CharField(max_length=64)
-    uri = models.CharField(max_length=500)
-    title = models.CharField(max_length=500)
-    last_change = models.DateTimeField()
-    data = models.JSONField(default=dict)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "identifier"], name="one_definition_per_id")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.title}"
-
-
 class Framework(models.Model):
     """A CFDocument: a curriculum standard or a competency framework."""
 
@@ -68,8 +49,10 @@ class Framework(models.Model):
     case_version = models.CharField(max_length=5, default="1.1")
     last_change = models.DateTimeField()
     builtin = models.BooleanField(default=False)
-    definitions = models.ManyToManyField(Definition, blank=True, related_name="frameworks")
     extra = models.JSONField(default=dict, blank=True)
+    # Package-level parts kept for a lossless export: CFRubrics and 1.1 extensions.
+    rubrics = models.JSONField(default=list, blank=True)
+    package_extensions = models.JSONField(default=dict, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -83,6 +66,33 @@ class Framework(models.Model):
     @property
     def licence(self) -> Definition | None:
         return next((d for d in self.definitions.all() if d.kind == DefinitionKind.LICENSE), None)
+
+
+class Definition(models.Model):
+    """A CFDefinitions entry (subject, concept, licence, item type, association grouping).
+
+    Each framework keeps its own copy: partners cannot rewrite each other's definitions by
+    importing one with the same identifier.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="definitions")
+    kind = models.CharField(max_length=32, choices=DefinitionKind.choices)
+    identifier = models.CharField(max_length=64, db_index=True)
+    uri = models.CharField(max_length=500)
+    title = models.CharField(max_length=500)
+    last_change = models.DateTimeField()
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["framework", "kind", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "kind", "identifier"], name="one_definition_per_framework"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.title}"
 
 
 class Item(models.Model):
@@ -170,6 +180,8 @@ class Crosswalk(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The agreement as signed, frozen at publication: later framework versions cannot alter it.
+    snapshot = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

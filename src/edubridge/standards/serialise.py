@@ -92,6 +92,10 @@ def package(framework: Framework) -> dict[str, Any]:
         definitions.setdefault(d.kind, []).append(definition(d))
     if definitions:
         result["CFDefinitions"] = definitions
+    if framework.rubrics:
+        result["CFRubrics"] = framework.rubrics
+    if framework.package_extensions:
+        result["extensions"] = framework.package_extensions
     problems = schema.validate(result)
     if problems:
         raise ValueError("export would not be valid CASE 1.1: " + "; ".join(problems[:5]))

@@ -15,12 +15,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Model
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Country, Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.standards import serialise
+from edubridge.standards import crosswalks, serialise
 from edubridge.standards.case import CaseError, Package, parse_json, read_package
 from edubridge.standards.case.schema import UUID
 from edubridge.standards.models import Association, Definition, Framework, Item
@@ -42,14 +43,6 @@ COMPARED = [
     "notes",
     "extra",
 ]
-LIMITS = {
-    "full_statement": None,
-    "human_coding_scheme": 100,
-    "list_enumeration": 50,
-    "item_type": 200,
-    "language": 35,
-    "uri": 500,
-}
 
 
 @dataclass
@@ -96,25 +89,34 @@ def _uri(kind: str, identifier: str, given: str) -> str:
     )
 
 
+def _check_lengths(model: type[Model], columns: dict[str, Any], what: str) -> None:
+    """Refuse, never truncate, what a column cannot hold (SQLite would take it; PostgreSQL not)."""
+    for column, value in columns.items():
+        limit = getattr(model._meta.get_field(column), "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise DomainError(
+                ErrorCode.INVALID, f"{what}: {column} is longer than {limit} characters"
+            )
+
+
 def _columns(
-    obj: dict[str, Any], mapping: dict[str, str], kind: str
+    obj: dict[str, Any], mapping: dict[str, str], kind: str, model: type[Model]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Model columns from a CASE object, and the rest of its properties for ``extra``."""
     columns = {column: obj[key] for key, column in mapping.items() if key in obj}
     columns["uri"] = _uri(kind, obj["identifier"], obj.get("uri", ""))
+    _check_lengths(model, columns, f"{kind} {obj['identifier']}")
     extra = {k: v for k, v in obj.items() if k not in mapping}
-    for column, limit in LIMITS.items():
-        value = columns.get(column)
-        if limit and isinstance(value, str) and len(value) > limit:
-            raise DomainError(
-                ErrorCode.INVALID,
-                f"{kind} {obj['identifier']}: {column} is longer than {limit} characters",
-            )
     return columns, extra
 
 
 def _natural(code: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", code.lower())]
+    """Sort key in natural order ("L1.2" before "L1.10"); any script's decimal digits count."""
+    return [
+        (0, int(p), "") if p.isdecimal() else (1, 0, p)
+        for p in re.split(r"(\d+)", code.lower())
+        if p
+    ]
 
 
 def read(raw: bytes | str | dict[str, Any]) -> Package:
@@ -158,6 +160,7 @@ def import_package(
             # The same version again: leave no trace, not even a new import time.
             transaction.set_rollback(True)
             return report
+        crosswalks.void_stale_signatures(report.framework)
         audit.record(
             by,
             "framework.import",
@@ -180,13 +183,15 @@ def _write(
     builtin: bool,
 ) -> ImportReport:
     doc = package.document
-    columns, extra = _columns(doc, DOCUMENT_FIELDS, "CFDocument")
+    columns, extra = _columns(doc, DOCUMENT_FIELDS, "CFDocument", Framework)
     framework = existing or Framework(identifier=doc["identifier"])
     before = _document_state(framework)
     for name, value in columns.items():
         setattr(framework, name, value)
     framework.subjects = list(framework.subjects or [])
     framework.extra = extra
+    framework.rubrics = package.rubrics
+    framework.package_extensions = package.extensions
     framework.case_version = package.case_version
     framework.organisation = owner
     framework.country = country or framework.country
@@ -202,7 +207,15 @@ def _write(
 
 
 def _document_state(framework: Framework) -> list[Any]:
-    names = [*DOCUMENT_FIELDS.values(), "extra", "case_version", "organisation_id", "country_id"]
+    names = [
+        *DOCUMENT_FIELDS.values(),
+        "extra",
+        "rubrics",
+        "package_extensions",
+        "case_version",
+        "organisation_id",
+        "country_id",
+    ]
     return [getattr(framework, name, None) for name in names]
 
 
@@ -224,27 +237,34 @@ def _association_state(framework: Framework) -> set[tuple[Any, ...]]:
 
 
 def _write_definitions(framework: Framework, package: Package) -> None:
-    framework.definitions.clear()
+    framework.definitions.all().delete()
+    rows = []
     for kind, entries in package.definitions.items():
         for entry in entries:
-            definition, _ = Definition.objects.update_or_create(
-                kind=kind,
-                identifier=entry["identifier"],
-                defaults={
-                    "uri": _uri(kind, entry["identifier"], entry.get("uri", "")),
-                    "title": str(entry["title"])[:500],
-                    "last_change": entry["lastChangeDateTime"],
-                    "data": {k: v for k, v in entry.items() if k != "lastChangeDateTime"},
-                },
+            columns = {
+                "identifier": entry["identifier"],
+                "uri": _uri(kind, entry["identifier"], entry.get("uri", "")),
+                "title": str(entry["title"]),
+            }
+            _check_lengths(Definition, columns, f"{kind} {entry['identifier']}")
+            data = {k: v for k, v in entry.items() if k != "lastChangeDateTime"}
+            rows.append(
+                Definition(
+                    framework=framework,
+                    kind=kind,
+                    last_change=entry["lastChangeDateTime"],
+                    data=data,
+                    **columns,
+                )
             )
-            framework.definitions.add(definition)
+    Definition.objects.bulk_create(rows, batch_size=500)
 
 
 def _write_items(framework: Framework, package: Package, report: ImportReport) -> dict[str, Item]:
     stored = {i.identifier: i for i in Item.objects.filter(framework=framework)}
     new, changed = [], []
     for obj in package.items:
-        columns, extra = _columns(obj, ITEM_FIELDS, "CFItem")
+        columns, extra = _columns(obj, ITEM_FIELDS, "CFItem", Item)
         item = stored.get(obj["identifier"])
         if item is None:
             new.append(Item(framework=framework, extra=extra, **columns))
@@ -326,17 +346,17 @@ def _write_associations(framework: Framework, package: Package, report: ImportRe
     Association.objects.filter(framework=framework).delete()
     rows = []
     for obj in package.associations:
-        columns, extra = _columns(obj, ASSOCIATION_FIELDS, "CFAssociation")
+        columns, extra = _columns(obj, ASSOCIATION_FIELDS, "CFAssociation", Association)
         origin, destination = obj["originNodeURI"], obj["destinationNodeURI"]
         extra.pop("originNodeURI"), extra.pop("destinationNodeURI")
         rows.append(
             Association(
                 framework=framework,
-                origin_identifier=origin["identifier"][:64],
-                origin_uri=origin["uri"][:500],
+                origin_identifier=origin["identifier"],
+                origin_uri=origin["uri"],
                 origin_title=origin["title"],
-                destination_identifier=destination["identifier"][:64],
-                destination_uri=destination["uri"][:500],
+                destination_identifier=destination["identifier"],
+                destination_uri=destination["uri"],
                 destination_title=destination["title"],
                 extra={**extra, **_target_types(origin, destination)},
                 **columns,

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -33,6 +33,12 @@ from edubridge.standards.models import (
     Relation,
 )
 
+VERDICTS = {
+    "exact": (LinkStatus.ACCEPTED, Relation.EXACT),
+    "related": (LinkStatus.ACCEPTED, Relation.RELATED),
+    "reject": (LinkStatus.REJECTED, None),
+}
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -57,12 +63,19 @@ def _translations(framework: Framework) -> dict[str, str]:
     language = (translation.get_language() or "en").split("-")[0]
     if framework.language.split("-")[0] == language:
         return {}
+    # Only translations published by the same maintainer: another partner must not be able to
+    # put its words on this framework's page.
     links = Association.objects.filter(
         association_type="isTranslationOf",
+        framework__organisation=framework.organisation,
         destination_identifier__in=framework.items.values("identifier"),
     ).values_list("origin_identifier", "destination_identifier")
     origins = dict(links)
-    translated = Item.objects.filter(identifier__in=origins, language__startswith=language)
+    translated = Item.objects.filter(
+        identifier__in=origins,
+        language__startswith=language,
+        framework__organisation=framework.organisation,
+    )
     return {origins[i.identifier]: i.full_statement for i in translated}
 
 
@@ -122,6 +135,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
                     form.cleaned_data["url"],
                     max_bytes=settings.CASE_MAX_BYTES,
                     timeout=settings.CASE_URL_TIMEOUT,
+                    public_only=True,
                 )
             )
             report = services.import_package(
@@ -133,6 +147,13 @@ def framework_import(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(None, error.message)
     return render(request, "standards/framework_import.html", {"form": form, "report": report})
+
+
+def _number(value: str | None) -> int:
+    """A positive id from a form or query, or 404: never a 500 on ``?item=abc``."""
+    if value is None or not value.isdecimal() or len(value) > 18:
+        raise Http404
+    return int(value)
 
 
 def _visible_crosswalks(request: HttpRequest) -> QuerySet[Crosswalk]:
@@ -163,10 +184,9 @@ def crosswalk_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            crosswalk = crosswalks.open_crosswalk(
+            crosswalk = crosswalks.open_and_suggest(
                 request.user, form.cleaned_data["source"], form.cleaned_data["target"]
             )
-            crosswalks.suggest(request.user, crosswalk)
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
@@ -208,9 +228,8 @@ def _review_context(
             for i in crosswalk.target.items.filter(retired=False)
             if needle in i.full_statement.casefold() or needle in i.human_coding_scheme.casefold()
         ][:10]
-    editable = crosswalk.status == CrosswalkStatus.DRAFT and (
-        can(request.user, Action.CROSSWALK_MANAGE, crosswalk.organisation)
-        or can(request.user, Action.CROSSWALK_SIGN, crosswalk.partner)
+    editable = crosswalk.status == CrosswalkStatus.DRAFT and crosswalks.can_decide(
+        request.user, crosswalk
     )
     signing = [
         org
@@ -241,7 +260,7 @@ def crosswalk_review(request: HttpRequest, pk: int) -> HttpResponse:
     crosswalk = _crosswalk(request, pk)
     item = None
     if request.GET.get("item"):
-        item = get_object_or_404(crosswalk.source.items, pk=request.GET["item"])
+        item = get_object_or_404(crosswalk.source.items, pk=_number(request.GET["item"]))
     return render(
         request, "standards/crosswalk_review.html", _review_context(request, crosswalk, item)
     )
@@ -259,12 +278,10 @@ def _after_change(request: HtmxHttpRequest, crosswalk: Crosswalk, item: Item) ->
 def crosswalk_decide(request: HtmxHttpRequest, pk: int, link_id: int) -> HttpResponse:
     crosswalk = _crosswalk(request, pk)
     link = get_object_or_404(crosswalk.links, pk=link_id)
-    status = (
-        LinkStatus.ACCEPTED
-        if request.POST.get("verdict") in ("exact", "related")
-        else LinkStatus.REJECTED
-    )
-    relation = Relation.RELATED if request.POST.get("verdict") == "related" else Relation.EXACT
+    verdict = request.POST.get("verdict", "")
+    if verdict not in VERDICTS:
+        return HttpResponseBadRequest(_("Choose accept, related or reject."))
+    status, relation = VERDICTS[verdict]
     try:
         crosswalks.decide(
             request.user,
@@ -282,8 +299,8 @@ def crosswalk_decide(request: HtmxHttpRequest, pk: int, link_id: int) -> HttpRes
 @login_required
 def crosswalk_pick(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     crosswalk = _crosswalk(request, pk)
-    source = get_object_or_404(crosswalk.source.items, pk=request.POST.get("source"))
-    target = get_object_or_404(crosswalk.target.items, pk=request.POST.get("target"))
+    source = get_object_or_404(crosswalk.source.items, pk=_number(request.POST.get("source")))
+    target = get_object_or_404(crosswalk.target.items, pk=_number(request.POST.get("target")))
     try:
         crosswalks.link_items(request.user, crosswalk, source, target)
     except DomainError as error:
@@ -295,7 +312,7 @@ def crosswalk_pick(request: HtmxHttpRequest, pk: int) -> HttpResponse:
 @login_required
 def crosswalk_sign(request: HttpRequest, pk: int) -> HttpResponse:
     crosswalk = _crosswalk(request, pk)
-    organisation = get_object_or_404(Organisation, pk=request.POST.get("organisation"))
+    organisation = get_object_or_404(Organisation, pk=_number(request.POST.get("organisation")))
     try:
         crosswalks.sign(request.user, crosswalk, organisation, note=request.POST.get("note", ""))
     except DomainError as error:

@@ -1,25 +1,16 @@
 """Writing CASE 1.1 packages that pass the 1.1 schema rules, whatever was imported.
 
 Properties CASE does not define go into ``extensions`` (open in 1.1) instead of being
-dropped, required properties a lenient import left empty are filled from what is known,
-and links are always complete objects.
+dropped, an ``originalIdentifier`` the reader kept among them; required properties a lenient
+import left empty are filled from what is known; links are always complete objects.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 from typing import Any
 
 from edubridge.standards.case import schema
-
-# Identifiers that are not UUIDs become stable UUIDs; the original is kept in extensions.
-_NAMESPACE = uuid.UUID("6f1c1f86-5b0e-4d0e-9d0e-edb71d6e0001")
-
-
-def case_uuid(identifier: str) -> str:
-    value = identifier.lower()
-    return value if schema.UUID.match(value) else str(uuid.uuid5(_NAMESPACE, identifier))
 
 
 def case_datetime(value: datetime) -> str:
@@ -51,10 +42,6 @@ def shape(obj: dict[str, Any], rules: dict[str, tuple[str, ...]]) -> dict[str, A
             out[key] = value
         else:
             extensions[key] = value
-    identifier = out.get("identifier")
-    if identifier and case_uuid(identifier) != identifier:
-        extensions["originalIdentifier"] = identifier
-        out["identifier"] = case_uuid(identifier)
     if extensions and "extensions" in allowed:
         out["extensions"] = extensions
     for key in schema.LINK_FIELDS & out.keys():
@@ -73,14 +60,7 @@ def item(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def association(obj: dict[str, Any]) -> dict[str, Any]:
-    out = shape(obj, schema.ASSOCIATION)
-    for end in ("originNodeURI", "destinationNodeURI"):
-        link = dict(out[end])
-        link["identifier"] = (
-            case_uuid(link["identifier"]) if "targetType" not in link else link["identifier"]
-        )
-        out[end] = link
-    return out
+    return shape(obj, schema.ASSOCIATION)
 
 
 def definition(kind: str, obj: dict[str, Any]) -> dict[str, Any]:
