@@ -15,6 +15,8 @@ from edubridge.core import services
 from edubridge.core.countries import ensure_countries
 from edubridge.core.models import Country, Organisation, Role
 from edubridge.core.policy import SYSTEM
+from edubridge.standards import services as standards_services
+from edubridge.standards.demo import HERE
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls it makes
 # through live_server fixtures are still synchronous and safe.
@@ -65,6 +67,15 @@ def org_b(countries) -> Organisation:
         country="KE",
         languages=["sw", "en"],
     )
+
+
+@pytest.fixture
+def kenya_item(countries):
+    """An item of the demo Kenyan framework, imported for the test."""
+    framework = standards_services.import_package(
+        SYSTEM, (HERE / "ke-ai-literacy.json").read_bytes()
+    ).framework
+    return framework.items.get(human_coding_scheme="KE.AI.2.2")
 
 
 @pytest.fixture

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "edubridge.core",
     "edubridge.governance",
     "edubridge.standards",
+    "edubridge.catalog",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,8 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 
 # Largest CASE package accepted, in MB: read whole into memory, so bounded.
 CASE_MAX_BYTES = int(_env("CASE_MAX_MB", "50")) * 1_000_000
+# Largest file of a resource, in MB.
+UPLOAD_MAX_BYTES = int(_env("UPLOAD_MAX_MB", "200")) * 1_000_000
 # Seconds a CASE import from a URL may take.
 CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 

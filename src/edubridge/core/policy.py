@@ -45,6 +45,8 @@ class Action(StrEnum):
     CROSSWALK_MANAGE = "crosswalk.manage"
     CROSSWALK_VIEW = "crosswalk.view"
     CROSSWALK_SIGN = "crosswalk.sign"
+    RESOURCE_MANAGE = "resource.manage"
+    RELEASE_APPROVE = "release.approve"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -58,6 +60,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CROSSWALK_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
     Action.CROSSWALK_VIEW: _STAFF,
     Action.CROSSWALK_SIGN: frozenset({Role.ADMIN, Role.CURATOR, Role.REVIEWER}),
+    Action.RESOURCE_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.RELEASE_APPROVE: frozenset({Role.ADMIN, Role.CURATOR}),
 }
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})

@@ -1,0 +1,90 @@
+"""A resource as schema.org / LRMI ``LearningResource`` JSON-LD, for pages, the API and feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from edubridge.catalog import licences
+from edubridge.catalog.models import Alignment, Resource, ResourceVersion, VersionStatus
+
+PROPERTY = {"teaches": "teaches", "assesses": "assesses", "requires": "competencyRequired"}
+
+
+def _languages(texts: dict[str, str]) -> list[dict[str, str]]:
+    return [{"@language": language, "@value": text} for language, text in sorted(texts.items())]
+
+
+def _alignment(a: Alignment) -> dict[str, Any]:
+    return {
+        "@type": "AlignmentObject",
+        "alignmentType": a.alignment_type,
+        "educationalFramework": a.item.framework.title,
+        "targetName": a.item.full_statement,
+        "targetDescription": a.item.human_coding_scheme,
+        "targetUrl": a.item.uri,
+    }
+
+
+def learning_resource(
+    resource: Resource, version: ResourceVersion | None = None, base_url: str = ""
+) -> dict[str, Any]:
+    version = (
+        version
+        or resource.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    )
+    doc: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": ["LearningResource", "CreativeWork"],
+        "@id": f"urn:uuid:{resource.identifier}",
+        "identifier": str(resource.identifier),
+        "name": _languages(resource.title),
+        "learningResourceType": resource.get_kind_display(),
+        "inLanguage": resource.languages,
+        "license": licences.url(resource.licence),
+        "countryOfOrigin": {
+            "@type": "Country",
+            "identifier": resource.country_id,
+            "name": resource.country.name,
+        },
+        "publisher": {"@type": "Organization", "name": resource.owner.name},
+        "dateModified": resource.updated_at.isoformat(timespec="seconds"),
+    }
+    if resource.description:
+        doc["description"] = _languages(resource.description)
+    if resource.subjects:
+        doc["about"] = resource.subjects
+    if resource.education_levels:
+        doc["educationalLevel"] = resource.education_levels
+    if resource.age_min is not None or resource.age_max is not None:
+        doc["typicalAgeRange"] = f"{resource.age_min or ''}-{resource.age_max or ''}"
+    if resource.accessibility:
+        doc["accessibilityFeature"] = resource.accessibility
+    if resource.learning_minutes:
+        doc["timeRequired"] = f"PT{resource.learning_minutes}M"
+    if base_url:
+        doc["url"] = f"{base_url}/catalog/{resource.identifier}/"
+    if version is not None:
+        doc["version"] = str(version.number)
+        origin = version.derived_from
+        if origin is not None:
+            doc["isBasedOn"] = {
+                "@id": f"urn:uuid:{origin.resource.identifier}",
+                "version": str(origin.number),
+            }
+        alignments = list(version.alignments.select_related("item__framework"))
+        if alignments:
+            doc["educationalAlignment"] = [_alignment(a) for a in alignments]
+            for kind, prop in PROPERTY.items():
+                terms = [
+                    {
+                        "@type": "DefinedTerm",
+                        "name": a.item.full_statement,
+                        "termCode": a.item.human_coding_scheme,
+                        "url": a.item.uri,
+                    }
+                    for a in alignments
+                    if a.alignment_type == kind
+                ]
+                if terms:
+                    doc[prop] = terms
+    return doc

@@ -1,0 +1,231 @@
+"""Shared resources, their immutable versions and files, alignments, and joint releases."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edubridge.core.models import Country, Organisation
+from edubridge.standards.models import Item
+
+
+class ResourceKind(models.TextChoices):
+    COURSE = "course", _("Course")
+    LESSON = "lesson", _("Lesson")
+    ITEM_BANK = "item_bank", _("Assessment item bank")
+    VIRTUAL_LAB = "virtual_lab", _("Virtual lab")
+    TRAINING_MODULE = "training_module", _("Teacher-training module")
+    DATASET = "dataset", _("Dataset")
+    AI_MODEL = "ai_model", _("AI model")
+
+
+class Resource(models.Model):
+    """A learning resource a partner shares; what changes over time lives in its versions."""
+
+    identifier = models.UUIDField(unique=True)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="resources")
+    kind = models.CharField(_("kind"), max_length=32, choices=ResourceKind.choices)
+    # Text in several languages: {"en": "…", "sw": "…"}.
+    title = models.JSONField(_("title"))
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    subjects = models.JSONField(_("subjects"), default=list, blank=True)
+    education_levels = models.JSONField(_("education levels"), default=list, blank=True)
+    age_min = models.PositiveSmallIntegerField(null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(null=True, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    country = models.ForeignKey(
+        Country, on_delete=models.PROTECT, verbose_name=_("country of origin")
+    )
+    licence = models.CharField(_("licence (SPDX)"), max_length=64)
+    accessibility = models.JSONField(_("accessibility features"), default=list, blank=True)
+    learning_minutes = models.PositiveIntegerField(
+        _("learning time (minutes)"), null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+
+    def __str__(self) -> str:
+        return self.title_in("en")
+
+    def title_in(self, language: str) -> str:
+        """The title in ``language``, else English, else any."""
+        short = language.split("-")[0]
+        for key in (language, short, "en"):
+            if self.title.get(key):
+                return str(self.title[key])
+        return str(next(iter(self.title.values()), ""))
+
+    def description_in(self, language: str) -> str:
+        short = language.split("-")[0]
+        for key in (language, short, "en"):
+            if self.description.get(key):
+                return str(self.description[key])
+        return str(next(iter(self.description.values()), ""))
+
+
+class VersionStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ResourceVersion(models.Model):
+    """One version of a resource; immutable once published."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    status = models.CharField(
+        max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT
+    )
+    changelog = models.TextField(_("changes"), blank=True, max_length=4000)
+    # Translations and adaptations keep their provenance.
+    derived_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derivatives"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["resource", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="one_version_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resource} v{self.number}"
+
+
+class ContentFile(models.Model):
+    """A file of a version, stored once by its SHA-256 through Django's storage API."""
+
+    version = models.ForeignKey(ResourceVersion, on_delete=models.CASCADE, related_name="files")
+    path = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    media_type = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["version", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "path"], name="one_file_per_path")
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def storage_name(self) -> str:
+        return f"content/sha256/{self.sha256[:2]}/{self.sha256}"
+
+
+class AlignmentType(models.TextChoices):
+    TEACHES = "teaches", _("Teaches")
+    ASSESSES = "assesses", _("Assesses")
+    REQUIRES = "requires", _("Requires")
+
+
+class Alignment(models.Model):
+    """A version aligned to a framework item."""
+
+    version = models.ForeignKey(
+        ResourceVersion, on_delete=models.CASCADE, related_name="alignments"
+    )
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    alignment_type = models.CharField(
+        max_length=16, choices=AlignmentType.choices, default=AlignmentType.TEACHES
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "item", "alignment_type"], name="one_alignment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.alignment_type} {self.item}"
+
+
+class ReleaseStatus(models.TextChoices):
+    DRAFT = "draft", _("Awaiting approval")
+    PUBLISHED = "published", _("Published")
+
+
+class Release(models.Model):
+    """Resource versions that two or more partners release together once each has approved."""
+
+    identifier = models.UUIDField(unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    notes = models.TextField(_("release notes"), blank=True, max_length=10000)
+    versions = models.ManyToManyField(ResourceVersion, related_name="releases")
+    status = models.CharField(
+        max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReleaseParty(models.Model):
+    """A partner of a release, and its curator's approval."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "organisation"], name="one_party_per_release"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.release}"
+
+
+class SearchEntry(models.Model):
+    """The searchable text of a resource, as normalised tokens (any script; see align.text)."""
+
+    resource = models.OneToOneField(Resource, on_delete=models.CASCADE, related_name="search_entry")
+    body = models.TextField()
+
+    def __str__(self) -> str:
+        return f"search text of {self.resource_id}"
+
+
+class Facet(models.Model):
+    """One facet value of a resource (kind, language, country, …): one row each, on any database."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="facets")
+    name = models.CharField(max_length=16)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value"])]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "name", "value"], name="one_facet_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

@@ -1,0 +1,393 @@
+"""The catalog's write operations: resources, versions and files, alignments, releases.
+
+A published version never changes: its files, alignments and changelog are fixed, and a
+correction is a new version. Files are stored once by their SHA-256 through Django's
+storage API, so S3-compatible storage can be swapped in by settings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+import posixpath
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO, Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from edubridge.catalog import licences, search
+from edubridge.catalog.models import (
+    Alignment,
+    AlignmentType,
+    ContentFile,
+    Release,
+    ReleaseParty,
+    ReleaseStatus,
+    Resource,
+    ResourceKind,
+    ResourceVersion,
+    VersionStatus,
+)
+from edubridge.core import audit
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.languages import normalise_language
+from edubridge.core.models import Country, Organisation
+from edubridge.core.policy import Action, Actor, can, require
+from edubridge.standards.models import Item
+
+ACCESSIBILITY = {
+    "alternativeText",
+    "captions",
+    "transcript",
+    "audioDescription",
+    "signLanguage",
+    "largePrint",
+    "highContrastDisplay",
+    "structuralNavigation",
+    "tableOfContents",
+    "readingOrder",
+    "longDescription",
+    "MathML",
+    "describedMath",
+    "ttsMarkup",
+}
+RESOURCE_FIELDS = [
+    "kind",
+    "title",
+    "description",
+    "subjects",
+    "education_levels",
+    "age_min",
+    "age_max",
+    "languages",
+    "country",
+    "licence",
+    "accessibility",
+    "learning_minutes",
+]
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, f"{field}: {message}", field=field)
+
+
+def _texts(field: str, value: Any, *, required: bool, limit: int) -> dict[str, str]:
+    """Text in several languages: {"en": "…", "sw": "…"}, keys BCP 47, values non-empty."""
+    if not isinstance(value, dict) or (required and not value):
+        raise _invalid(field, 'give the text by language, e.g. {"en": "…"}')
+    out = {}
+    for language, text in value.items():
+        try:
+            tag = normalise_language(str(language))
+        except ValueError as exc:
+            raise _invalid(field, str(exc)) from exc
+        if not isinstance(text, str) or not text.strip() or len(text) > limit:
+            raise _invalid(field, f"the {tag} text must have 1 to {limit} characters")
+        out[tag] = text.strip()
+    return out
+
+
+def _strings(
+    field: str, value: Any, *, limit: int = 100, allowed: set[str] | None = None
+) -> list[str]:
+    if not isinstance(value, list) or not all(
+        isinstance(v, str) and 0 < len(v.strip()) <= limit for v in value
+    ):
+        raise _invalid(field, f"give a list of texts of 1 to {limit} characters")
+    if allowed is not None and (unknown := [v for v in value if v not in allowed]):
+        raise _invalid(field, f"{unknown[0]!r} is not one of {', '.join(sorted(allowed))}")
+    return list(dict.fromkeys(v.strip() for v in value))
+
+
+def _values(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(RESOURCE_FIELDS)
+    if unknown:
+        raise _invalid(sorted(unknown)[0], "not a field of resources")
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        if name == "kind":
+            if value not in ResourceKind.values:
+                raise _invalid("kind", f"choose one of {', '.join(ResourceKind.values)}")
+            out[name] = value
+        elif name == "title":
+            out[name] = _texts("title", value, required=True, limit=300)
+        elif name == "description":
+            out[name] = _texts("description", value, required=False, limit=5000)
+        elif name in ("subjects", "education_levels"):
+            out[name] = _strings(name, value)
+        elif name == "accessibility":
+            out[name] = _strings(name, value, allowed=ACCESSIBILITY)
+        elif name == "languages":
+            try:
+                out[name] = [normalise_language(v) for v in _strings(name, value, limit=35)]
+            except ValueError as exc:
+                raise _invalid(name, str(exc)) from exc
+        elif name == "country":
+            country = (
+                value
+                if isinstance(value, Country)
+                else Country.objects.filter(code=str(value).upper()).first()
+            )
+            if country is None:
+                raise _invalid("country", f"{value!r} is not an ISO 3166-1 alpha-2 code")
+            out[name] = country
+        elif name == "licence":
+            if not isinstance(value, str) or not licences.valid(value):
+                raise _invalid(
+                    "licence",
+                    f"{value!r} is not an SPDX identifier of an open licence (or LicenseRef-…)",
+                )
+            out[name] = value
+        elif name in ("age_min", "age_max", "learning_minutes"):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 100000
+            ):
+                raise _invalid(name, "a whole number")
+            out[name] = value
+    if (out.get("age_min") or 0) > (out.get("age_max") or 10**6):
+        raise _invalid("age_max", "must not be below age_min")
+    return out
+
+
+def create_resource(by: Actor, owner: Organisation, **values: Any) -> Resource:
+    require(by, Action.RESOURCE_MANAGE, owner)
+    missing = [f for f in ("kind", "title", "country", "licence") if f not in values]
+    if missing:
+        raise _invalid(missing[0], "required")
+    resource = Resource(identifier=uuid.uuid4(), owner=owner, **_values(values))
+    with transaction.atomic():
+        resource.save()
+        audit.record(
+            by, "resource.create", resource, organisation=owner, summary=str(resource)[:300]
+        )
+    return resource
+
+
+def update_resource(by: Actor, resource: Resource, **values: Any) -> Resource:
+    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    clean = _values(values)
+    with transaction.atomic():
+        stored = Resource.objects.select_for_update().get(pk=resource.pk)
+        before = audit.snapshot(stored, list(clean))
+        for name, value in clean.items():
+            setattr(stored, name, value)
+        stored.save()
+        audit.record(
+            by,
+            "resource.change",
+            stored,
+            organisation=stored.owner,
+            changes=audit.diff(before, audit.snapshot(stored, list(clean))),
+        )
+        search.index(stored)
+    return stored
+
+
+@dataclass(frozen=True)
+class Upload:
+    path: str
+    content: IO[bytes]
+    media_type: str = ""
+
+
+def _safe_path(path: str) -> str:
+    """A relative POSIX path inside the resource: no '..', no absolute path, no backslash."""
+    clean = posixpath.normpath(path.strip())
+    if (
+        not path.strip()
+        or "\\" in path
+        or "\x00" in path
+        or clean.startswith(("/", ".."))
+        or posixpath.isabs(path)
+        or len(clean) > 255
+    ):
+        raise _invalid("files", f"{path!r} is not a relative path inside the resource")
+    return clean
+
+
+def _store(upload: Upload) -> tuple[str, int]:
+    """Store the content once by its SHA-256; returns (digest, size)."""
+    digest = hashlib.sha256()
+    size = 0
+    upload.content.seek(0)
+    while chunk := upload.content.read(1 << 20):
+        digest.update(chunk)
+        size += len(chunk)
+        if size > settings.UPLOAD_MAX_BYTES:
+            raise _invalid(
+                "files", f"{upload.path}: larger than {settings.UPLOAD_MAX_BYTES // 1_000_000} MB"
+            )
+    sha = digest.hexdigest()
+    name = f"content/sha256/{sha[:2]}/{sha}"
+    if not default_storage.exists(name):
+        upload.content.seek(0)
+        default_storage.save(name, File(upload.content))
+    return sha, size
+
+
+def create_version(
+    by: Actor,
+    resource: Resource,
+    files: Iterable[Upload] = (),
+    *,
+    changelog: str = "",
+    derived_from: ResourceVersion | None = None,
+) -> ResourceVersion:
+    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    if len(changelog) > 4000:
+        raise _invalid("changelog", "at most 4000 characters")
+    if derived_from is not None and derived_from.status != VersionStatus.PUBLISHED:
+        raise _invalid("derived_from", "derive only from a published version")
+    uploads = list(files)
+    paths = [_safe_path(u.path) for u in uploads]
+    if len(set(paths)) != len(paths):
+        raise _invalid("files", "two files have the same path")
+    stored = [(_safe_path(u.path), *_store(u), u.media_type) for u in uploads]
+    with transaction.atomic():
+        Resource.objects.select_for_update().get(pk=resource.pk)
+        number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = ResourceVersion.objects.create(
+            resource=resource,
+            number=number,
+            changelog=changelog,
+            derived_from=derived_from,
+            created_by=by if isinstance(by, User) else None,
+        )
+        ContentFile.objects.bulk_create(
+            [
+                ContentFile(
+                    version=version,
+                    path=path,
+                    sha256=sha,
+                    size=size,
+                    media_type=media or mimetypes.guess_type(path)[0] or "application/octet-stream",
+                )
+                for path, sha, size, media in stored
+            ]
+        )
+        audit.record(
+            by,
+            "version.create",
+            version,
+            organisation=resource.owner,
+            changes={"files": [None, len(stored)]},
+        )
+    return version
+
+
+def _draft(version: ResourceVersion) -> ResourceVersion:
+    locked = ResourceVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.status == VersionStatus.PUBLISHED:
+        raise DomainError(
+            ErrorCode.CONFLICT, "A published version cannot change; make a new version."
+        )
+    return locked
+
+
+def align(
+    by: Actor, version: ResourceVersion, item: Item, alignment_type: str = AlignmentType.TEACHES
+) -> Alignment:
+    require(by, Action.RESOURCE_MANAGE, version.resource.owner)
+    if alignment_type not in AlignmentType.values:
+        raise _invalid("alignment_type", f"choose one of {', '.join(AlignmentType.values)}")
+    with transaction.atomic():
+        _draft(version)
+        alignment, _ = Alignment.objects.get_or_create(
+            version=version, item=item, alignment_type=alignment_type
+        )
+        audit.record(
+            by,
+            "version.align",
+            version,
+            organisation=version.resource.owner,
+            summary=f"{version} {alignment_type} {item}"[:300],
+        )
+    return alignment
+
+
+def publish_version(by: Actor, version: ResourceVersion) -> ResourceVersion:
+    resource = version.resource
+    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    with transaction.atomic():
+        locked = _draft(version)
+        locked.status = VersionStatus.PUBLISHED
+        locked.published_at = timezone.now()
+        locked.save(update_fields=["status", "published_at"])
+        Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now())
+        search.index(resource)
+        audit.record(by, "version.publish", locked, organisation=resource.owner)
+    return locked
+
+
+def create_release(
+    by: Actor,
+    title: str,
+    versions: list[ResourceVersion],
+    partners: list[Organisation],
+    notes: str = "",
+) -> Release:
+    """A release of published versions by two or more partners; the author's side must be one."""
+    if not title.strip() or len(title) > 200:
+        raise _invalid("title", "give a title of 1 to 200 characters")
+    if len(notes) > 10000:
+        raise _invalid("notes", "at most 10,000 characters")
+    partners = list(dict.fromkeys(partners))
+    if len(partners) < 2:
+        raise _invalid("partners", "a joint release needs two or more partners")
+    if not any(can(by, Action.RELEASE_APPROVE, p) for p in partners):
+        require(by, Action.RELEASE_APPROVE, partners[0])
+    if not versions or any(v.status != VersionStatus.PUBLISHED for v in versions):
+        raise _invalid("versions", "release published versions only")
+    owners = {v.resource.owner_id for v in versions}
+    if not owners <= {p.pk for p in partners}:
+        raise _invalid("versions", "every version must belong to one of the partners")
+    with transaction.atomic():
+        release = Release.objects.create(
+            identifier=uuid.uuid4(),
+            title=title.strip(),
+            notes=notes,
+            created_by=by if isinstance(by, User) else None,
+        )
+        release.versions.set(versions)
+        ReleaseParty.objects.bulk_create(
+            [ReleaseParty(release=release, organisation=p) for p in partners]
+        )
+        audit.record(
+            by,
+            "release.create",
+            release,
+            organisation=partners[0],
+            changes={"partners": [None, [p.slug for p in partners]]},
+        )
+    return release
+
+
+def approve_release(by: Actor, release: Release, organisation: Organisation) -> Release:
+    require(by, Action.RELEASE_APPROVE, organisation)
+    with transaction.atomic():
+        locked = Release.objects.select_for_update().get(pk=release.pk)
+        if locked.status == ReleaseStatus.PUBLISHED:
+            raise DomainError(ErrorCode.CONFLICT, "This release is already published.")
+        party = locked.parties.filter(organisation=organisation).first()
+        if party is None:
+            raise _invalid("organisation", f"{organisation} is not a partner of this release")
+        if party.approved_at:
+            raise DomainError(ErrorCode.CONFLICT, f"{organisation} has already approved.")
+        party.approved_by = by if isinstance(by, User) else None
+        party.approved_at = timezone.now()
+        party.save(update_fields=["approved_by", "approved_at"])
+        audit.record(by, "release.approve", locked, organisation=organisation)
+        if not locked.parties.filter(approved_at__isnull=True).exists():
+            locked.status = ReleaseStatus.PUBLISHED
+            locked.published_at = timezone.now()
+            locked.save(update_fields=["status", "published_at"])
+            audit.record(by, "release.publish", locked, organisation=organisation)
+    return locked
