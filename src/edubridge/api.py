@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from edubridge import problems
+from edubridge.catalog.api import router as catalog_router
 from edubridge.core.api import router as core_router
 from edubridge.core.api_auth import signed_in
 from edubridge.governance.api import router as governance_router
@@ -18,3 +19,4 @@ api = NinjaAPI(
 problems.install(api)
 api.add_router("/", core_router)
 api.add_router("/", governance_router)
+api.add_router("/", catalog_router)

@@ -1,0 +1,82 @@
+"""Web forms of the catalog; they parse input, services decide."""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from edubridge.catalog.models import ResourceKind
+from edubridge.catalog.services import ACCESSIBILITY
+from edubridge.core.models import Country, Organisation
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        return (
+            [single(d, initial) for d in data]
+            if isinstance(data, list | tuple)
+            else [single(data, initial)]
+        )
+
+
+class ResourceForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Shared by"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ResourceKind.choices)
+    title_language = forms.ChoiceField(label=_("Language of the title"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    languages = forms.CharField(
+        label=_("Languages of the content"), max_length=200, help_text=_("e.g. en, sw")
+    )
+    subjects = forms.CharField(
+        label=_("Subjects"), max_length=500, required=False, help_text=_("separated by commas")
+    )
+    education_levels = forms.CharField(
+        label=_("Education levels"), max_length=200, required=False, help_text=_("e.g. 07, 08")
+    )
+    country = forms.ModelChoiceField(label=_("Country of origin"), queryset=Country.objects.all())
+    licence = forms.CharField(label=_("Licence (SPDX)"), max_length=64, initial="CC-BY-4.0")
+    accessibility = forms.MultipleChoiceField(
+        label=_("Accessibility features"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(a, a) for a in sorted(ACCESSIBILITY)],
+    )
+    content = MultipleFileField(label=_("Files"), required=False)
+    changelog = forms.CharField(label=_("About this version"), max_length=4000, required=False)
+    publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        split = lambda text: [v.strip() for v in text.split(",") if v.strip()]  # noqa: E731
+        values = {
+            "kind": data["kind"],
+            "title": {data["title_language"]: data["title"]},
+            "languages": split(data["languages"]),
+            "subjects": split(data["subjects"]),
+            "education_levels": split(data["education_levels"]),
+            "country": data["country"],
+            "licence": data["licence"].strip(),
+            "accessibility": data["accessibility"],
+        }
+        if data["description"]:
+            values["description"] = {data["title_language"]: data["description"]}
+        return values

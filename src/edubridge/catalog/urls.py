@@ -1,0 +1,15 @@
+from django.urls import path
+
+from edubridge.catalog import views
+
+urlpatterns = [
+    path("catalog/", views.catalog, name="catalog"),
+    path("catalog/share/", views.share, name="share"),
+    path("catalog/<str:identifier>/", views.resource_page, name="resource"),
+    path("catalog/<str:identifier>/v<int:number>/<path:path>", views.download, name="download"),
+    path("releases/", views.release_list, name="releases"),
+    path("releases/feed.atom", views.feed, name="releases-feed"),
+    path("releases/feed/<slug:slug>.atom", views.feed, name="releases-feed-org"),
+    path("releases/<str:identifier>/", views.release_page, name="release"),
+    path("releases/<str:identifier>/approve/", views.release_approve, name="release-approve"),
+]

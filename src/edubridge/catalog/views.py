@@ -1,0 +1,232 @@
+"""Catalog search, resource pages with LRMI, uploads, downloads, releases and their feeds."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edubridge.catalog import lrmi, search, services
+from edubridge.catalog.api import canonical_uuid
+from edubridge.catalog.feeds import releases_feed
+from edubridge.catalog.forms import ResourceForm
+from edubridge.catalog.models import (
+    ContentFile,
+    Release,
+    ReleaseStatus,
+    Resource,
+    ResourceKind,
+    VersionStatus,
+)
+from edubridge.core.errors import DomainError
+from edubridge.core.models import Organisation
+from edubridge.core.policy import Action, can, organisations_where
+
+PER_PAGE = 20
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    filters = {
+        name: request.GET.getlist(name)[:20] for name in search.FACETS if request.GET.getlist(name)
+    }
+    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdecimal() else 1
+    results = search.search(query, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    language = translation.get_language() or "en"
+    facets = []
+    for name in search.FACETS:
+        values = []
+        for value, count in results.facets.get(name, [])[:12]:
+            chosen = value in filters.get(name, [])
+            params = request.GET.copy()
+            params.pop("page", None)
+            current = params.getlist(name)
+            params.setlist(
+                name, [v for v in current if v != value] if chosen else [*current, value]
+            )
+            values.append(
+                {
+                    "value": value,
+                    "label": _facet_label(name, value),
+                    "count": count,
+                    "chosen": chosen,
+                    "href": "?" + params.urlencode(),
+                }
+            )
+        if values:
+            facets.append({"name": name, "values": values})
+    pages = Paginator(range(results.total), PER_PAGE).get_page(page)
+    hits = [
+        {"resource": r, "title": r.title_in(language), "description": r.description_in(language)}
+        for r in results.resources
+    ]
+    can_share = organisations_where(request.user, Action.RESOURCE_MANAGE).exists()
+    return render(
+        request,
+        "catalog/search.html",
+        {
+            "query": query,
+            "hits": hits,
+            "total": results.total,
+            "facets": facets,
+            "pages": pages,
+            "can_share": can_share,
+            "params": request.GET.copy(),
+        },
+    )
+
+
+def _facet_label(name: str, value: str) -> str:
+    if name == "kind" and value in ResourceKind.values:
+        return str(ResourceKind(value).label)
+    return value
+
+
+def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    resource = get_object_or_404(
+        Resource.objects.select_related("owner", "country"), identifier=canonical_uuid(identifier)
+    )
+    manager = can(request.user, Action.RESOURCE_MANAGE, resource.owner)
+    versions = resource.versions.prefetch_related(
+        "files", "alignments__item__framework"
+    ).select_related("derived_from__resource")
+    if not manager:
+        versions = versions.filter(status=VersionStatus.PUBLISHED)
+        if not versions.exists():
+            raise Http404
+    language = translation.get_language() or "en"
+    json_ld = json.dumps(
+        lrmi.learning_resource(resource, base_url=request.build_absolute_uri("/").rstrip("/")),
+        ensure_ascii=False,
+    )
+    return render(
+        request,
+        "catalog/resource.html",
+        {
+            "resource": resource,
+            "title": resource.title_in(language),
+            "description": resource.description_in(language),
+            "versions": versions,
+            "json_ld": json_ld.replace("</", "<\\/"),
+            "manager": manager,
+            "derivatives": resource.versions.filter(derivatives__isnull=False).exists(),
+        },
+    )
+
+
+def download(request: HttpRequest, identifier: str, number: int, path: str) -> FileResponse:
+    file = get_object_or_404(
+        ContentFile.objects.select_related("version__resource__owner"),
+        version__resource__identifier=canonical_uuid(identifier),
+        version__number=number,
+        path=path,
+    )
+    version = file.version
+    if version.status != VersionStatus.PUBLISHED and not can(
+        request.user, Action.RESOURCE_MANAGE, version.resource.owner
+    ):
+        raise Http404
+    response = FileResponse(
+        default_storage.open(file.storage_name),
+        as_attachment=True,
+        filename=path.rsplit("/", 1)[-1],
+        content_type=file.media_type,
+    )
+    # Shared content is never run in the node's origin.
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def share(request: HttpRequest) -> HttpResponse:
+    owners = organisations_where(request.user, Action.RESOURCE_MANAGE)
+    if not owners.exists():
+        raise PermissionDenied
+    form = ResourceForm(request.POST or None, request.FILES or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [services.Upload(f.name, f, f.content_type or "") for f in data["content"] if f]
+        try:
+            with transaction.atomic():
+                resource = services.create_resource(request.user, data["owner"], **form.values())
+                version = services.create_version(
+                    request.user, resource, uploads, changelog=data["changelog"]
+                )
+                if data["publish"]:
+                    services.publish_version(request.user, version)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Shared."))
+            return redirect("resource", identifier=resource.identifier)
+    return render(request, "catalog/share.html", {"form": form})
+
+
+def release_list(request: HttpRequest) -> HttpResponse:
+    mine = organisations_where(request.user, Action.RELEASE_APPROVE)
+    releases = Release.objects.prefetch_related("parties__organisation").order_by("-created_at")
+    visible = [
+        r
+        for r in releases
+        if r.status == ReleaseStatus.PUBLISHED
+        or any(p.organisation in mine for p in r.parties.all())
+    ]
+    return render(request, "catalog/releases.html", {"releases": visible})
+
+
+def release_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    release = get_object_or_404(
+        Release.objects.prefetch_related("parties__organisation", "versions__resource"),
+        identifier=canonical_uuid(identifier),
+    )
+    parties = list(release.parties.all())
+    approvable = [
+        p.organisation
+        for p in parties
+        if not p.approved_at and can(request.user, Action.RELEASE_APPROVE, p.organisation)
+    ]
+    if release.status != ReleaseStatus.PUBLISHED and not any(
+        can(request.user, Action.RELEASE_APPROVE, p.organisation) for p in parties
+    ):
+        raise Http404
+    language = translation.get_language() or "en"
+    versions = [
+        {"version": v, "title": v.resource.title_in(language)} for v in release.versions.all()
+    ]
+    return render(
+        request,
+        "catalog/release.html",
+        {"release": release, "parties": parties, "approvable": approvable, "versions": versions},
+    )
+
+
+@require_POST
+@login_required
+def release_approve(request: HttpRequest, identifier: str) -> HttpResponse:
+    release = get_object_or_404(Release, identifier=canonical_uuid(identifier))
+    value = request.POST.get("organisation", "")
+    organisation = get_object_or_404(
+        Organisation, pk=int(value) if value.isdecimal() and len(value) < 18 else 0
+    )
+    try:
+        services.approve_release(request.user, release, organisation)
+    except DomainError as error:
+        messages.error(request, error.message)
+    return redirect("release", identifier=release.identifier)
+
+
+def feed(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    organisation = get_object_or_404(Organisation, slug=slug) if slug else None
+    body = releases_feed(request, organisation)
+    return HttpResponse(body, content_type="application/atom+xml; charset=utf-8")

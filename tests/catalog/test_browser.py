@@ -1,0 +1,69 @@
+"""Searching, sharing and releasing in the browser."""
+
+import pytest
+from playwright.sync_api import expect
+
+from edubridge.catalog import services
+from edubridge.catalog.models import Release, ReleaseStatus, Resource
+from tests.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_search_with_facets(page, org_a, org_b, curator_a, curator_b, publish):
+    publish(org_a, curator_a, {"en": "Machine learning basics"}, subjects=["AI"])
+    publish(
+        org_b,
+        curator_b,
+        {"en": "Machine learning in farming"},
+        subjects=["AI", "Agriculture"],
+        kind="course",
+    )
+    page.goto("/catalog/")
+    page.get_by_label("Search in any language").fill("machine learning")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("#hits-h")).to_have_text("2 resources")
+    page.get_by_role("link", name="Course").click()
+    expect(page.locator("#hits-h")).to_have_text("1 resource")
+    expect(page.locator(".hits")).to_contain_text("Machine learning in farming")
+    page.get_by_role("link", name="Machine learning in farming").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Machine learning in farming")
+
+
+def test_a_curator_shares_a_resource_with_a_file(page, org_a, curator_a, tmp_path):
+    lesson = tmp_path / "lesson.html"
+    lesson.write_text("<h1>Jifunze AI</h1>")
+    sign_in(page, "a.curator")
+    page.goto("/catalog/share/")
+    page.get_by_label("Kind").select_option("lesson")
+    page.locator("#id_title").fill("Utangulizi wa AI")
+    page.get_by_label("Languages of the content").fill("sw")
+    page.get_by_label("Country of origin").select_option("KE")
+    page.get_by_label("Files").set_input_files(str(lesson))
+    page.get_by_role("button", name="Share").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utangulizi wa AI")
+    expect(page.locator(".version")).to_contain_text("lesson.html")
+    page.goto("/catalog/?q=utangulizi")
+    expect(page.locator(".hits")).to_contain_text("Utangulizi wa AI")
+    assert Resource.objects.get().owner == org_a
+
+
+def test_a_release_is_published_after_both_partners_approve(
+    page, org_a, org_b, curator_a, curator_b, publish
+):
+    ours = publish(org_a, curator_a, {"en": "Ours"}).versions.get()
+    theirs = publish(org_b, curator_b, {"en": "Theirs"}).versions.get()
+    release = services.create_release(
+        curator_a, "AI literacy pack", [ours, theirs], [org_a, org_b], "Two lessons"
+    )
+    sign_in(page, "a.curator")
+    page.goto(f"/releases/{release.identifier}/")
+    page.get_by_role("button", name="Approve for Org A University").click()
+    expect(page.locator(".approvals")).to_contain_text("Org A University: approved by a.curator")
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, "b.curator")
+    page.goto("/releases/")
+    page.get_by_role("link", name="AI literacy pack").click()
+    page.get_by_role("button", name="Approve for Org B College").click()
+    expect(page.locator("main")).to_contain_text("Published")
+    assert Release.objects.get().status == ReleaseStatus.PUBLISHED
