@@ -3,6 +3,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from edubridge.catalog import search
+from edubridge.catalog.models import Release, Resource
 from edubridge.core import demo
 from edubridge.core.models import AuditEntry, Membership, Organisation, Role
 from edubridge.standards.models import Crosswalk, Framework
@@ -96,6 +98,11 @@ def test_demo_data_loads_once_with_a_user_for_every_role(capsys):
         crosswalk.organisation.slug == "rift-valley-tc" and crosswalk.partner.slug == "nusantara-dl"
     )
     assert crosswalk.links.filter(status="accepted").count() == 5
+    assert (
+        Resource.objects.count() == 3
+        and Release.objects.get().parties.filter(approved_at__isnull=True).count() == 1
+    )
+    assert search.search("机器学习").total == 1
     out = capsys.readouterr().out
     assert demo.PASSWORD in out and "li.wei" in out
 

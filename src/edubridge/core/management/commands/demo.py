@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
+from edubridge.catalog import demo as catalog_demo
 from edubridge.core import demo
 from edubridge.core.policy import SYSTEM
 from edubridge.core.server import serve
@@ -11,7 +12,7 @@ from edubridge.standards import services
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo partners, users, frameworks and crosswalk (idempotent), serve."
+    help = "Migrate, load the demo (partners, users, frameworks, crosswalk, resources), and serve."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="load the demo data only")
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         logins = demo.load()
         services.load_builtin(SYSTEM)
         standards_demo.load()
+        catalog_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")
