@@ -182,6 +182,9 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 CASE_MAX_BYTES = int(_env("CASE_MAX_MB", "50")) * 1_000_000
 # Largest file of a resource, in MB.
 UPLOAD_MAX_BYTES = int(_env("UPLOAD_MAX_MB", "200")) * 1_000_000
+# OAI-PMH: this node's repository identifier (a domain name) and its administrator's address.
+OAI_REPOSITORY_ID = _env("OAI_REPOSITORY_ID", "edubridge.local")
+OAI_ADMIN_EMAIL = _env("OAI_ADMIN_EMAIL", "operator@edubridge.local")
 # Seconds a CASE import from a URL may take.
 CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 

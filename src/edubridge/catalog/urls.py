@@ -1,12 +1,13 @@
 from django.urls import path
 
-from edubridge.catalog import views
+from edubridge.catalog import oai, views
 
 urlpatterns = [
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/share/", views.share, name="share"),
     path("catalog/<str:identifier>/", views.resource_page, name="resource"),
     path("catalog/<str:identifier>/v<int:number>/<path:path>", views.download, name="download"),
+    path("oai", oai.endpoint, name="oai"),
     path("releases/", views.release_list, name="releases"),
     path("releases/feed.atom", views.feed, name="releases-feed"),
     path("releases/feed/<slug:slug>.atom", views.feed, name="releases-feed-org"),

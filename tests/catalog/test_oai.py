@@ -1,0 +1,150 @@
+"""The OAI-PMH provider: protocol rules through the test client, and a harvest by oaipmh-scythe."""
+
+import xml.etree.ElementTree as ET  # our own responses: trusted XML
+
+import pytest
+from oaipmh_scythe import Scythe
+
+from edubridge.catalog import oai
+
+pytestmark = pytest.mark.django_db
+NS = {"o": oai.OAI, "dc": oai.DC}
+
+
+def get(client, **params):
+    response = client.get("/oai", params)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/xml")
+    return ET.fromstring(response.content)  # noqa: S314
+
+
+def error_code(root):
+    error = root.find("o:error", NS)
+    return error.get("code") if error is not None else None
+
+
+@pytest.fixture
+def records(org_a, org_b, curator_a, curator_b, publish):
+    made = [
+        publish(org_a, curator_a, {"en": f"Lesson {n}", "zh-Hans": f"第{n}课"}, subjects=["AI"])
+        for n in range(3)
+    ]
+    made.append(publish(org_b, curator_b, {"en": "Kenyan course"}, kind="course"))
+    return made
+
+
+def test_identify_describes_the_repository(client, records):
+    identify = get(client, verb="Identify").find("o:Identify", NS)
+    assert identify.findtext("o:protocolVersion", namespaces=NS) == "2.0"
+    assert identify.findtext("o:granularity", namespaces=NS) == "YYYY-MM-DDThh:mm:ssZ"
+    assert identify.findtext("o:baseURL", namespaces=NS).endswith("/oai")
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({}, "badVerb"),
+        ({"verb": "Dance"}, "badVerb"),
+        ({"verb": "ListRecords"}, "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "colour": "red"}, "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "marc"}, "cannotDisseminateFormat"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "yesterday"}, "badArgument"),
+        (
+            {
+                "verb": "ListRecords",
+                "metadataPrefix": "oai_dc",
+                "from": "2026-01-01",
+                "until": "2026-01-02T00:00:00Z",
+            },
+            "badArgument",
+        ),
+        ({"verb": "ListRecords", "resumptionToken": "forged"}, "badResumptionToken"),
+        (
+            {"verb": "ListRecords", "resumptionToken": "x", "metadataPrefix": "oai_dc"},
+            "badArgument",
+        ),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "org:nobody"},
+            "noRecordsMatch",
+        ),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "2000-01-01"},
+            "noRecordsMatch",
+        ),
+        (
+            {"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "oai:elsewhere:1"},
+            "idDoesNotExist",
+        ),
+    ],
+)
+def test_protocol_errors(client, records, params, code):
+    root = get(client, **params)
+    assert error_code(root) == code
+    if code in ("badVerb", "badArgument"):
+        assert root.find("o:request", NS).attrib == {}
+
+
+def test_records_carry_dublin_core_in_every_language(client, records):
+    identifier = oai.oai_identifier(records[0])
+    record = get(client, verb="GetRecord", metadataPrefix="oai_dc", identifier=identifier).find(
+        "o:GetRecord/o:record", NS
+    )
+    assert record.findtext("o:header/o:identifier", namespaces=NS) == identifier
+    assert {s.text for s in record.findall("o:header/o:setSpec", NS)} == {
+        "org:org-a",
+        "country:CN",
+        "kind:lesson",
+    }
+    titles = {
+        t.get("{http://www.w3.org/XML/1998/namespace}lang"): t.text
+        for t in record.iter(f"{{{oai.DC}}}title")
+    }
+    assert titles == {"en": "Lesson 0", "zh-Hans": "第0课"}
+    assert (
+        record.findtext(".//dc:rights", namespaces=NS) == "https://spdx.org/licenses/CC-BY-4.0.html"
+    )
+
+
+def test_lists_are_paged_with_signed_resumption_tokens(client, records, monkeypatch):
+    monkeypatch.setattr(oai, "PAGE", 3)
+    first = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc").find(
+        "o:ListIdentifiers", NS
+    )
+    assert len(first.findall("o:header", NS)) == 3
+    token = first.find("o:resumptionToken", NS)
+    assert (
+        token.get("completeListSize") == "4"
+        and token.get("cursor") == "0"
+        and token.get("expirationDate")
+    )
+    second = get(client, verb="ListIdentifiers", resumptionToken=token.text).find(
+        "o:ListIdentifiers", NS
+    )
+    assert len(second.findall("o:header", NS)) == 1
+    last = second.find("o:resumptionToken", NS)
+    assert last.text is None and last.get("cursor") == "3"
+    assert (
+        error_code(get(client, verb="ListRecords", resumptionToken=token.text))
+        == "badResumptionToken"
+    )
+
+
+def test_sets_filter_the_lists(client, records):
+    specs = [s.text for s in get(client, verb="ListSets").iter(f"{{{oai.OAI}}}setSpec")]
+    assert {"org:org-a", "org:org-b", "country:KE", "kind:course"} <= set(specs)
+    kenyan = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc", set="country:KE")
+    assert len(kenyan.findall("o:ListIdentifiers/o:header", NS)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_independent_client_harvests_every_record(live_server, records, monkeypatch):
+    monkeypatch.setattr(oai, "PAGE", 2)  # makes the client follow resumption tokens
+    with Scythe(f"{live_server.url}/oai") as scythe:
+        assert scythe.identify().protocolVersion == "2.0"
+        harvested = list(scythe.list_records(metadata_prefix="oai_dc"))
+        titles = sorted(r.metadata["title"][0] for r in harvested)
+        assert titles[:3] == ["Kenyan course", "Lesson 0", "Lesson 1"] and len(harvested) == 4
+        assert {
+            h.identifier
+            for h in scythe.list_identifiers(metadata_prefix="oai_dc", set_="org:org-a")
+        } == {oai.oai_identifier(r) for r in records[:3]}
+        assert [f.metadataPrefix for f in scythe.list_metadata_formats()] == ["oai_dc"]
