@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET  # our own responses: trusted XML
 import pytest
 from oaipmh_scythe import Scythe
 
-from edubridge.catalog import oai
+from edubridge.catalog import oai, services
 
 pytestmark = pytest.mark.django_db
 NS = {"o": oai.OAI, "dc": oai.DC}
@@ -148,3 +148,78 @@ def test_an_independent_client_harvests_every_record(live_server, records, monke
             for h in scythe.list_identifiers(metadata_prefix="oai_dc", set_="org:org-a")
         } == {oai.oai_identifier(r) for r in records[:3]}
         assert [f.metadataPrefix for f in scythe.list_metadata_formats()] == ["oai_dc"]
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        (
+            {
+                "verb": "GetRecord",
+                "metadataPrefix": "oai_dc",
+                "identifier": "oai:edubridge.local:" + "z" * 36,
+            },
+            "idDoesNotExist",
+        ),
+        (
+            {"verb": "ListMetadataFormats", "identifier": "oai:edubridge.local:" + "z" * 36},
+            "idDoesNotExist",
+        ),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "until": "9999-12-31"}, "badArgument"),
+        (
+            {"verb": "ListRecords", "metadataPrefix": "oai_dc", "from": "2020-1-1T1:1:1Z"},
+            "badArgument",
+        ),
+        ({"verb": "GetRecord", "metadataPrefix": "oai_dc", "identifier": "a\x01b"}, "badArgument"),
+        ({"verb": "ListRecords", "metadataPrefix": "oai_dc", "set": "org:\x00"}, "badArgument"),
+    ],
+)
+def test_hostile_arguments_get_their_error_code(client, records, params, code):
+    assert error_code(get(client, **params)) == code
+
+
+def test_a_repeated_verb_is_a_bad_verb(client, records):
+    root = ET.fromstring(client.get("/oai?verb=Identify&verb=ListSets").content)  # noqa: S314
+    assert error_code(root) == "badVerb"
+
+
+def test_a_record_changed_during_a_harvest_is_neither_skipped_nor_repeated(
+    client, records, monkeypatch, curator_a
+):
+    monkeypatch.setattr(oai, "PAGE", 2)
+    first = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc").find(
+        "o:ListIdentifiers", NS
+    )
+    seen = [h.findtext("o:identifier", namespaces=NS) for h in first.findall("o:header", NS)]
+    services.update_resource(curator_a, records[0], subjects=["AI", "Changed"])  # moves to the end
+    token = first.findtext("o:resumptionToken", namespaces=NS)
+    while token:
+        page = get(client, verb="ListIdentifiers", resumptionToken=token).find(
+            "o:ListIdentifiers", NS
+        )
+        seen += [h.findtext("o:identifier", namespaces=NS) for h in page.findall("o:header", NS)]
+        token = page.findtext("o:resumptionToken", namespaces=NS)
+    expected = {oai.oai_identifier(r) for r in records}
+    assert len(seen) == len(set(seen))  # nothing twice
+    assert expected - set(seen) <= {oai.oai_identifier(records[0])}  # only the changed one may wait
+    assert oai.oai_identifier(records[0]) in harvest(
+        client, verb="ListIdentifiers", metadataPrefix="oai_dc"
+    )
+
+
+def harvest(client, **params):
+    """Every identifier of a list, following the resumption tokens."""
+    found, token = [], None
+    while True:
+        page = get(
+            client, **({"verb": params["verb"], "resumptionToken": token} if token else params)
+        )
+        listing = page.find(f"o:{params['verb']}", NS)
+        found += [h.text for h in listing.iter(f"{{{oai.OAI}}}identifier")]
+        token = listing.findtext("o:resumptionToken", namespaces=NS)
+        if not token:
+            return found
+
+
+def test_an_empty_repository_has_no_set_hierarchy(client, db):
+    assert error_code(get(client, verb="ListSets")) == "noSetHierarchy"

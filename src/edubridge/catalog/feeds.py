@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 
 from edubridge.catalog.models import Release, ReleaseStatus
 from edubridge.core.models import Organisation
@@ -29,7 +30,8 @@ def releases_feed(request: HttpRequest, organisation: Organisation | None = None
         feed.add_item(
             title=release.title,
             link=request.build_absolute_uri(reverse("release", args=[release.identifier])),
-            description=f"{release.notes}\n\nReleased by {signatories}.",
+            # Feed readers render the summary as HTML: the notes are plain text.
+            description=escape(f"{release.notes}\n\nReleased by {signatories}."),
             unique_id=f"urn:uuid:{release.identifier}",
             pubdate=release.published_at,
             updateddate=release.published_at,

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from edubridge.catalog import licences
 from edubridge.catalog.models import Alignment, Resource, ResourceVersion, VersionStatus
+
+# As Django's json_script: no "<", ">" or "&" can end the script block or open a comment in it.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def script_safe(document: dict[str, Any]) -> str:
+    """JSON for a <script type="application/ld+json"> block, whatever the texts contain."""
+    return json.dumps(document, ensure_ascii=False).translate(_SCRIPT_SAFE)
+
 
 PROPERTY = {"teaches": "teaches", "assesses": "assesses", "requires": "competencyRequired"}
 

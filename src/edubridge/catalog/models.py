@@ -10,6 +10,16 @@ from edubridge.core.models import Country, Organisation
 from edubridge.standards.models import Item
 
 
+def in_language(texts: dict[str, str], language: str) -> str:
+    """The text in ``language`` ("zh-hans" finds "zh-Hans"), else its base language or English."""
+    by_tag = {tag.lower(): text for tag, text in texts.items()}
+    wanted = language.lower()
+    for key in (wanted, wanted.split("-")[0], "en"):
+        if by_tag.get(key):
+            return str(by_tag[key])
+    return str(next(iter(texts.values()), ""))
+
+
 class ResourceKind(models.TextChoices):
     COURSE = "course", _("Course")
     LESSON = "lesson", _("Lesson")
@@ -54,19 +64,10 @@ class Resource(models.Model):
         return self.title_in("en")
 
     def title_in(self, language: str) -> str:
-        """The title in ``language``, else English, else any."""
-        short = language.split("-")[0]
-        for key in (language, short, "en"):
-            if self.title.get(key):
-                return str(self.title[key])
-        return str(next(iter(self.title.values()), ""))
+        return in_language(self.title, language)
 
     def description_in(self, language: str) -> str:
-        short = language.split("-")[0]
-        for key in (language, short, "en"):
-            if self.description.get(key):
-                return str(self.description[key])
-        return str(next(iter(self.description.values()), ""))
+        return in_language(self.description, language)
 
 
 class VersionStatus(models.TextChoices):

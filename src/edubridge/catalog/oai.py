@@ -8,12 +8,15 @@ have a published version; resources are never deleted here, so ``deletedRecord``
 
 from __future__ import annotations
 
+import re
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core import signing
+from django.db import models
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -55,8 +58,15 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _parse_stamp(value: str, *, end: bool) -> datetime:
     """A day (``2026-11-26``) or a second (``2026-11-26T10:00:00Z``), as OAI-PMH allows."""
+    if not (DAY.fullmatch(value) or SECOND.fullmatch(value)):
+        raise OaiError("badArgument", f"{value!r} is not a UTC datestamp")
     try:
         if len(value) == 10:
             day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
@@ -64,7 +74,7 @@ def _parse_stamp(value: str, *, end: bool) -> datetime:
         return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC) + (
             timedelta(seconds=1) - timedelta(microseconds=1) if end else timedelta(0)
         )
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise OaiError("badArgument", f"{value!r} is not a UTC datestamp") from exc
 
 
@@ -190,7 +200,11 @@ def _read_token(value: str) -> dict[str, Any]:
 def _record_or_error(identifier: str) -> Resource:
     prefix = f"oai:{repository_id()}:"
     value = identifier.removeprefix(prefix) if identifier.startswith(prefix) else ""
-    resource = _records().filter(identifier=value).first() if len(value) == 36 else None
+    try:
+        key = uuid.UUID(value)
+    except ValueError:
+        key = None
+    resource = _records().filter(identifier=key).first() if key else None
     if resource is None:
         raise OaiError("idDoesNotExist", f"no record {identifier}")
     return resource
@@ -208,13 +222,16 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
             "set": arguments.get("set"),
             "from": arguments.get("from"),
             "until": arguments.get("until"),
-            "offset": 0,
+            # The list is fixed when it starts: what changes later is for the next harvest.
+            "frozen": datetime.now(UTC).isoformat(),
+            "after": None,
+            "cursor": 0,
         }
     if state["prefix"] not in FORMATS:
         raise OaiError("cannotDisseminateFormat", f"no metadata format {state['prefix']!r}")
-    records = _records()
     if state["from"] and state["until"] and len(state["from"]) != len(state["until"]):
         raise OaiError("badArgument", "from and until must have the same granularity")
+    records = _records().filter(updated_at__lte=datetime.fromisoformat(state["frozen"]))
     if state["from"]:
         records = records.filter(updated_at__gte=_parse_stamp(state["from"], end=False))
     if state["until"]:
@@ -222,8 +239,13 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
     if state["set"]:
         records = _in_set(records, state["set"])
     total = records.count()
-    offset = int(state["offset"])
-    chunk = list(records.order_by("updated_at", "id")[offset : offset + PAGE])
+    if state["after"]:
+        # Keyset paging on (datestamp, id): changes meanwhile neither skip nor repeat a record.
+        stamp, last_id = datetime.fromisoformat(state["after"][0]), int(state["after"][1])
+        records = records.filter(
+            models.Q(updated_at__gt=stamp) | models.Q(updated_at=stamp, id__gt=last_id)
+        )
+    chunk = list(records.order_by("updated_at", "id")[:PAGE])
     if not chunk:
         raise OaiError("noRecordsMatch", "no records match")
     listing = _sub(response.root, f"{{{OAI}}}{verb}")
@@ -234,17 +256,23 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
             record = _sub(listing, f"{{{OAI}}}record")
             _header(record, resource)
             _dublin_core(_sub(record, f"{{{OAI}}}metadata"), resource, response.page_url(resource))
-    if "resumptionToken" in arguments or total > offset + PAGE:
-        following = offset + PAGE
+    cursor = int(state["cursor"])
+    more = records.order_by("updated_at", "id")[PAGE : PAGE + 1].exists()
+    if "resumptionToken" in arguments or more:
+        last = chunk[-1]
+        following = {
+            **state,
+            "after": [last.updated_at.isoformat(), last.pk],
+            "cursor": cursor + len(chunk),
+        }
         expires = _stamp(datetime.now(UTC) + TOKEN_LIFETIME)
-        token = _token({**state, "offset": following}) if following < total else ""
         _sub(
             listing,
             f"{{{OAI}}}resumptionToken",
-            token,
+            _token(following) if more else "",
             completeListSize=str(total),
-            cursor=str(offset),
-            **({"expirationDate": expires} if token else {}),
+            cursor=str(cursor),
+            **({"expirationDate": expires} if more else {}),
         )
     return response.send()
 
@@ -256,12 +284,13 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     arguments = {k: query.get(k, "") for k in query}
     repeated = [k for k in query if len(query.getlist(k)) > 1]
     verb = arguments.pop("verb", "")
-    response = Response(request, {"verb": verb, **arguments} if verb in ARGUMENTS else {})
+    clean = verb in ARGUMENTS and not any(CONTROL.search(k + v) for k, v in arguments.items())
+    response = Response(request, {"verb": verb, **arguments} if clean else {})
     try:
-        if verb not in ARGUMENTS:
-            raise OaiError(
-                "badVerb", f"{verb!r} is not an OAI-PMH verb" if verb else "the verb is missing"
-            )
+        if verb not in ARGUMENTS or "verb" in repeated:
+            raise OaiError("badVerb", "the verb is missing, repeated or not an OAI-PMH verb")
+        if not clean:
+            raise OaiError("badArgument", "arguments must not contain control characters")
         required, optional = ARGUMENTS[verb]
         if repeated:
             raise OaiError("badArgument", f"{repeated[0]} is repeated")
@@ -308,8 +337,11 @@ def _dispatch(response: Response, verb: str, arguments: dict[str, str]) -> HttpR
     if verb == "ListSets":
         if "resumptionToken" in arguments:
             raise OaiError("badResumptionToken", "ListSets is never split")
+        sets = _sets()
+        if not sets:
+            raise OaiError("noSetHierarchy", "there are no sets yet")
         listing = _sub(root, f"{{{OAI}}}ListSets")
-        for spec, name in _sets():
+        for spec, name in sets:
             entry = _sub(listing, f"{{{OAI}}}set")
             _sub(entry, f"{{{OAI}}}setSpec", spec)
             _sub(entry, f"{{{OAI}}}setName", name)

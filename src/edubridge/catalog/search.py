@@ -8,6 +8,7 @@ own (``Facet``), counted over whatever matches.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -59,28 +60,62 @@ def index(resource: Resource) -> None:
     )
 
 
+_CONTROL = re.compile("[\x00-\x1f]")
+_CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+
+def clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Known facets only, at most 20 values each, none with control characters or over 100 long."""
+    return {
+        name: [v for v in values if v and len(v) <= 100 and not _CONTROL.search(v)][:20]
+        for name, values in filters.items()
+        if name in FACETS and values
+    }
+
+
+def _prefix(word: str) -> bool:
+    """A lone CJK character is matched as the start of the indexed bigrams."""
+    return len(word) == 1 and bool(_CJK_CHAR.match(word))
+
+
 def _text_matches(query: str) -> list[int] | None:
-    """Resource ids matching every word of ``query``, best first; None for an empty query."""
+    """Resource ids matching every word of ``query``, best first; None for an empty query.
+
+    Both backends break ties by id, and PostgreSQL divides by document length as bm25 does.
+    """
     words = tokens(query)[:20]
     if not words:
         return None
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+            match = " ".join(f'"{w}"*' if _prefix(w) else f'"{w}"' for w in words)
             cursor.execute(
                 "SELECT e.resource_id FROM catalog_fts f "
                 "JOIN catalog_searchentry e ON e.id = f.rowid "
-                "WHERE catalog_fts MATCH %s ORDER BY bm25(catalog_fts) LIMIT %s",
+                "WHERE catalog_fts MATCH %s ORDER BY bm25(catalog_fts), e.resource_id LIMIT %s",
                 [match, TEXT_LIMIT],
             )
         else:
+            # Each word quoted as a lexeme (a lone CJK character as a prefix), joined by AND.
+            query_text = " & ".join(f"'{w}'" + (":*" if _prefix(w) else "") for w in words)
             cursor.execute(
-                "SELECT resource_id FROM catalog_searchentry, plainto_tsquery('simple', %s) q "
+                "SELECT resource_id FROM catalog_searchentry, to_tsquery('simple', %s) q "
                 "WHERE to_tsvector('simple', body) @@ q "
-                "ORDER BY ts_rank_cd(to_tsvector('simple', body), q) DESC, id LIMIT %s",
-                [" ".join(words), TEXT_LIMIT],
+                "ORDER BY ts_rank_cd(to_tsvector('simple', body), q, 1) DESC, resource_id LIMIT %s",
+                [query_text, TEXT_LIMIT],
             )
         return [row[0] for row in cursor.fetchall()]
+
+
+def _filtered(
+    resources: QuerySet[Resource], filters: dict[str, list[str]], skip: str = ""
+) -> QuerySet[Resource]:
+    for name, values in filters.items():
+        if name != skip:
+            resources = resources.filter(
+                pk__in=Facet.objects.filter(name=name, value__in=values).values("resource_id")
+            )
+    return resources
 
 
 def search(
@@ -90,24 +125,26 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> Results:
-    resources: QuerySet[Resource] = Resource.objects.filter(search_entry__isnull=False)
-    for name, values in (filters or {}).items():
-        if name in FACETS and values:
-            resources = resources.filter(
-                pk__in=Facet.objects.filter(name=name, value__in=values).values("resource_id")
-            )
+    filters = clean_filters(filters or {})
+    base: QuerySet[Resource] = Resource.objects.filter(search_entry__isnull=False)
     ranked = _text_matches(query)
     if ranked is not None:
-        resources = resources.filter(pk__in=ranked)
+        base = base.filter(pk__in=ranked)
+    resources = _filtered(base, filters)
     total = resources.count()
     counts: dict[str, list[tuple[str, int]]] = {}
-    for row in (
-        Facet.objects.filter(resource__in=resources)
-        .values("name", "value")
-        .annotate(n=Count("id"))
-        .order_by("name", "-n", "value")
-    ):
-        counts.setdefault(row["name"], []).append((row["value"], row["n"]))
+    for name in FACETS:
+        # Each facet is counted with every filter but its own, so its other values stay offered.
+        scope = _filtered(base, filters, skip=name) if name in filters else resources
+        rows = (
+            Facet.objects.filter(resource__in=scope, name=name)
+            .values("value")
+            .annotate(n=Count("id"))
+            .order_by("-n", "value")
+        )
+        values = [(row["value"], row["n"]) for row in rows]
+        if values:
+            counts[name] = values
     page = resources.select_related("owner", "country")
     if ranked is None:
         found = list(page.order_by("-updated_at", "-id")[offset : offset + limit])

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import posixpath
+import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -75,6 +76,11 @@ RESOURCE_FIELDS = [
 ]
 
 
+# Tabs and newlines are text; other control characters break XML feeds and OAI-PMH records.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+MAX_FILES = 1000
+
+
 def _invalid(field: str, message: str) -> DomainError:
     return DomainError(ErrorCode.INVALID, f"{field}: {message}", field=field)
 
@@ -89,8 +95,15 @@ def _texts(field: str, value: Any, *, required: bool, limit: int) -> dict[str, s
             tag = normalise_language(str(language))
         except ValueError as exc:
             raise _invalid(field, str(exc)) from exc
-        if not isinstance(text, str) or not text.strip() or len(text) > limit:
-            raise _invalid(field, f"the {tag} text must have 1 to {limit} characters")
+        if (
+            not isinstance(text, str)
+            or not text.strip()
+            or len(text) > limit
+            or _CONTROL.search(text)
+        ):
+            raise _invalid(
+                field, f"the {tag} text must have 1 to {limit} characters, no control characters"
+            )
         out[tag] = text.strip()
     return out
 
@@ -99,7 +112,7 @@ def _strings(
     field: str, value: Any, *, limit: int = 100, allowed: set[str] | None = None
 ) -> list[str]:
     if not isinstance(value, list) or not all(
-        isinstance(v, str) and 0 < len(v.strip()) <= limit for v in value
+        isinstance(v, str) and 0 < len(v.strip()) <= limit and not _CONTROL.search(v) for v in value
     ):
         raise _invalid(field, f"give a list of texts of 1 to {limit} characters")
     if allowed is not None and (unknown := [v for v in value if v not in allowed]):
@@ -152,9 +165,16 @@ def _values(values: dict[str, Any]) -> dict[str, Any]:
             ):
                 raise _invalid(name, "a whole number")
             out[name] = value
-    if (out.get("age_min") or 0) > (out.get("age_max") or 10**6):
-        raise _invalid("age_max", "must not be below age_min")
     return out
+
+
+def _check_ages(resource: Resource) -> None:
+    if (
+        resource.age_min is not None
+        and resource.age_max is not None
+        and resource.age_min > resource.age_max
+    ):
+        raise _invalid("age_max", "must not be below age_min")
 
 
 def create_resource(by: Actor, owner: Organisation, **values: Any) -> Resource:
@@ -163,6 +183,7 @@ def create_resource(by: Actor, owner: Organisation, **values: Any) -> Resource:
     if missing:
         raise _invalid(missing[0], "required")
     resource = Resource(identifier=uuid.uuid4(), owner=owner, **_values(values))
+    _check_ages(resource)
     with transaction.atomic():
         resource.save()
         audit.record(
@@ -179,6 +200,7 @@ def update_resource(by: Actor, resource: Resource, **values: Any) -> Resource:
         before = audit.snapshot(stored, list(clean))
         for name, value in clean.items():
             setattr(stored, name, value)
+        _check_ages(stored)
         stored.save()
         audit.record(
             by,
@@ -247,10 +269,12 @@ def create_version(
     if derived_from is not None and derived_from.status != VersionStatus.PUBLISHED:
         raise _invalid("derived_from", "derive only from a published version")
     uploads = list(files)
+    if len(uploads) > MAX_FILES:
+        raise _invalid("files", f"at most {MAX_FILES} files in a version")
     paths = [_safe_path(u.path) for u in uploads]
     if len(set(paths)) != len(paths):
         raise _invalid("files", "two files have the same path")
-    stored = [(_safe_path(u.path), *_store(u), u.media_type) for u in uploads]
+    stored = [(path, *_store(u), u.media_type) for path, u in zip(paths, uploads, strict=True)]
     with transaction.atomic():
         Resource.objects.select_for_update().get(pk=resource.pk)
         number = (resource.versions.aggregate(n=Max("number"))["n"] or 0) + 1

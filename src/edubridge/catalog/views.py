@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -37,11 +35,14 @@ PER_PAGE = 20
 
 def catalog(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    filters = {
-        name: request.GET.getlist(name)[:20] for name in search.FACETS if request.GET.getlist(name)
-    }
-    page = max(1, int(request.GET["page"])) if request.GET.get("page", "").isdecimal() else 1
+    filters = search.clean_filters({name: request.GET.getlist(name) for name in search.FACETS})
+    raw_page = request.GET.get("page", "")
+    page = max(1, int(raw_page)) if raw_page.isdecimal() and 0 < len(raw_page) <= 6 else 1
     results = search.search(query, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
+    last = max(1, -(-results.total // PER_PAGE))
+    if page > last:  # past the end: show the last page, not an empty one
+        page = last
+        results = search.search(query, filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
     language = translation.get_language() or "en"
     facets = []
     for name in search.FACETS:
@@ -105,9 +106,8 @@ def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
         if not versions.exists():
             raise Http404
     language = translation.get_language() or "en"
-    json_ld = json.dumps(
-        lrmi.learning_resource(resource, base_url=request.build_absolute_uri("/").rstrip("/")),
-        ensure_ascii=False,
+    json_ld = lrmi.script_safe(
+        lrmi.learning_resource(resource, base_url=request.build_absolute_uri("/").rstrip("/"))
     )
     return render(
         request,
@@ -117,14 +117,15 @@ def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
             "title": resource.title_in(language),
             "description": resource.description_in(language),
             "versions": versions,
-            "json_ld": json_ld.replace("</", "<\\/"),
+            "json_ld": json_ld,
             "manager": manager,
-            "derivatives": resource.versions.filter(derivatives__isnull=False).exists(),
         },
     )
 
 
 def download(request: HttpRequest, identifier: str, number: int, path: str) -> FileResponse:
+    if "\x00" in path:
+        raise Http404
     file = get_object_or_404(
         ContentFile.objects.select_related("version__resource__owner"),
         version__resource__identifier=canonical_uuid(identifier),
@@ -216,9 +217,9 @@ def release_page(request: HttpRequest, identifier: str) -> HttpResponse:
 def release_approve(request: HttpRequest, identifier: str) -> HttpResponse:
     release = get_object_or_404(Release, identifier=canonical_uuid(identifier))
     value = request.POST.get("organisation", "")
-    organisation = get_object_or_404(
-        Organisation, pk=int(value) if value.isdecimal() and len(value) < 18 else 0
-    )
+    if not value.isdecimal() or len(value) > 18:
+        return HttpResponseBadRequest(_("organisation: choose the organisation you approve for."))
+    organisation = get_object_or_404(Organisation, pk=int(value))
     try:
         services.approve_release(request.user, release, organisation)
     except DomainError as error:
