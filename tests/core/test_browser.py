@@ -68,6 +68,7 @@ def test_an_admin_adds_a_member_in_place_without_reloading(page, org_a, admin_a)
     make_user("newcomer", first_name="Neema", last_name="Mwangi")
     sign_in(page, admin_a.username)
     page.goto("/orgs/org-a/")
+    page.wait_for_function("window.htmx !== undefined")  # before it loads, forms post as plain HTML
     page.evaluate("window.notReloaded = true")
     form = page.locator("form", has=page.get_by_role("button", name="Add member"))
     form.get_by_label("Username").fill("newcomer")

@@ -68,11 +68,14 @@ def test_review_with_the_keyboard_then_both_partners_sign(page, partners, org_a,
     page.goto("/crosswalks/")
     page.get_by_role("link", name=str(source)).click()
     expect(page.locator("#item-h")).to_contain_text("KE.AI.1.1")
+    keys_ready = page.locator(".candidate.current")  # review.js marks a candidate once it listens
+    expect(keys_ready).to_have_count(1)
     page.keyboard.press("1")
     page.keyboard.press("a")  # accept the first candidate, in place
     expect(page.locator("#review")).to_contain_text("1 accepted")
     page.keyboard.press("n")
     expect(page.locator("#item-h")).to_contain_text("KE.AI.1.2")
+    expect(keys_ready).to_have_count(1)
     page.keyboard.press("r")
     expect(page.locator("#review")).to_contain_text("Rejected")
     page.get_by_role("button", name="Sign for Org A University").click()
