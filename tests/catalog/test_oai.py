@@ -147,7 +147,8 @@ def test_an_independent_client_harvests_every_record(live_server, records, monke
             h.identifier
             for h in scythe.list_identifiers(metadata_prefix="oai_dc", set_="org:org-a")
         } == {oai.oai_identifier(r) for r in records[:3]}
-        assert [f.metadataPrefix for f in scythe.list_metadata_formats()] == ["oai_dc"]
+        assert [f.metadataPrefix for f in scythe.list_metadata_formats()] == ["oai_dc", "lom"]
+        assert len(list(scythe.list_records(metadata_prefix="lom"))) == 4
 
 
 @pytest.mark.parametrize(
@@ -223,3 +224,30 @@ def harvest(client, **params):
 
 def test_an_empty_repository_has_no_set_hierarchy(client, db):
     assert error_code(get(client, verb="ListSets")) == "noSetHierarchy"
+
+
+LOM = {"l": "http://ltsc.ieee.org/xsd/LOM"}
+
+
+def test_records_are_also_offered_as_ieee_lom(client, records, curator_a, kenya_item):
+    resource = records[0]
+    version = services.create_version(curator_a, resource, derived_from=resource.versions.get())
+    services.align(curator_a, version, kenya_item, "teaches")
+    services.publish_version(curator_a, version)
+    formats = get(client, verb="ListMetadataFormats", identifier=oai.oai_identifier(resource))
+    assert [f.text for f in formats.iter(f"{{{oai.OAI}}}metadataPrefix")] == ["oai_dc", "lom"]
+    record = get(
+        client, verb="GetRecord", metadataPrefix="lom", identifier=oai.oai_identifier(resource)
+    )
+    lom = record.find(".//l:lom", LOM)
+    titles = {s.get("language"): s.text for s in lom.findall("l:general/l:title/l:string", LOM)}
+    assert titles == {"en": "Lesson 0", "zh-Hans": "第0课"}
+    assert lom.findtext("l:lifeCycle/l:version/l:string", namespaces=LOM) == "2"
+    assert "FN:Org A University" in lom.findtext(
+        "l:lifeCycle/l:contribute/l:entity", namespaces=LOM
+    )
+    assert "CC-BY-4.0" in lom.findtext("l:rights/l:description/l:string", namespaces=LOM)
+    taxon = lom.find("l:classification/l:taxonPath/l:taxon", LOM)
+    assert taxon.findtext("l:id", namespaces=LOM) == kenya_item.human_coding_scheme
+    listed = get(client, verb="ListRecords", metadataPrefix="lom").findall(".//l:lom", LOM)
+    assert len(listed) == len(records)

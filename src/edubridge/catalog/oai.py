@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from edubridge.catalog import licences
+from edubridge.catalog import licences, lom
 from edubridge.catalog.models import Resource, ResourceKind
 from edubridge.core.models import Organisation
 
@@ -37,7 +37,10 @@ for prefix, uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
 
 PAGE = 100
 TOKEN_LIFETIME = timedelta(hours=24)
-FORMATS = {"oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC)}
+FORMATS = {
+    "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
+    "lom": (lom.SCHEMA, lom.LOM),
+}
 ARGUMENTS = {
     "Identify": (set(), set()),
     "ListMetadataFormats": (set(), {"identifier"}),
@@ -129,6 +132,14 @@ def _header(parent: ET.Element, resource: Resource) -> None:
         f"kind:{resource.kind}",
     ):
         _sub(header, f"{{{OAI}}}setSpec", spec)
+
+
+def _metadata(parent: ET.Element, prefix: str, resource: Resource, page_url: str) -> None:
+    container = _sub(parent, f"{{{OAI}}}metadata")
+    if prefix == "lom":
+        lom.lom(container, resource, page_url)
+    else:
+        _dublin_core(container, resource, page_url)
 
 
 def _dublin_core(parent: ET.Element, resource: Resource, page_url: str) -> None:
@@ -255,7 +266,7 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
         else:
             record = _sub(listing, f"{{{OAI}}}record")
             _header(record, resource)
-            _dublin_core(_sub(record, f"{{{OAI}}}metadata"), resource, response.page_url(resource))
+            _metadata(record, state["prefix"], resource, response.page_url(resource))
     cursor = int(state["cursor"])
     more = records.order_by("updated_at", "id")[PAGE : PAGE + 1].exists()
     if "resumptionToken" in arguments or more:
@@ -354,6 +365,6 @@ def _dispatch(response: Response, verb: str, arguments: dict[str, str]) -> HttpR
         resource = _record_or_error(arguments["identifier"])
         record = _sub(_sub(root, f"{{{OAI}}}GetRecord"), f"{{{OAI}}}record")
         _header(record, resource)
-        _dublin_core(_sub(record, f"{{{OAI}}}metadata"), resource, response.page_url(resource))
+        _metadata(record, arguments["metadataPrefix"], resource, response.page_url(resource))
         return response.send()
     return _list(response, verb, arguments)
