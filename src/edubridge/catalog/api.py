@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
 from django.http import HttpRequest
@@ -10,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from edubridge.catalog import lrmi, search
-from edubridge.catalog.models import Resource
+from edubridge.catalog.models import Resource, canonical_uuid
 from edubridge.core.api_auth import anyone
 
 router = Router(tags=["catalog"])
@@ -64,11 +63,3 @@ def get_resource(request: HttpRequest, identifier: str) -> dict[str, Any]:
         identifier=canonical_uuid(identifier),
     )
     return lrmi.learning_resource(resource, base_url=request.build_absolute_uri("/").rstrip("/"))
-
-
-def canonical_uuid(value: str) -> str:
-    """A canonical UUID, or one that matches nothing (so the answer is a 404, never a 500)."""
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        return "00000000-0000-0000-0000-000000000000"

@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from edubridge.core.models import Country, Organisation
 from edubridge.standards.models import Item
+
+
+def canonical_uuid(value: str) -> str:
+    """A canonical UUID, or one that matches nothing (so a lookup is a 404, never a 500)."""
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return "00000000-0000-0000-0000-000000000000"
 
 
 def in_language(texts: dict[str, str], language: str) -> str:

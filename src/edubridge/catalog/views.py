@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edubridge.catalog import lrmi, search, services
-from edubridge.catalog.api import canonical_uuid
 from edubridge.catalog.feeds import releases_feed
 from edubridge.catalog.forms import ResourceForm
 from edubridge.catalog.models import (
@@ -25,6 +24,7 @@ from edubridge.catalog.models import (
     Resource,
     ResourceKind,
     VersionStatus,
+    canonical_uuid,
 )
 from edubridge.core.errors import DomainError
 from edubridge.core.models import Organisation
