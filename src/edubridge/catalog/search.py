@@ -11,15 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.db.models.expressions import RawSQL
 
 from edubridge.align.text import tokens
 from edubridge.catalog.models import Alignment, Facet, Resource, SearchEntry, VersionStatus
 
 FACETS = ("kind", "language", "country", "subject", "level", "licence", "organisation", "item")
-# The best text matches considered for ranking and facets.
-TEXT_LIMIT = 5000
 
 
 @dataclass
@@ -66,11 +66,12 @@ _CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 def clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     """Known facets only, at most 20 values each, none with control characters or over 100 long."""
-    return {
+    cleaned = {
         name: [v for v in values if v and len(v) <= 100 and not _CONTROL.search(v)][:20]
         for name, values in filters.items()
-        if name in FACETS and values
+        if name in FACETS
     }
+    return {name: values for name, values in cleaned.items() if values}
 
 
 def _prefix(word: str) -> bool:
@@ -78,32 +79,54 @@ def _prefix(word: str) -> bool:
     return len(word) == 1 and bool(_CJK_CHAR.match(word))
 
 
-def _text_matches(query: str) -> list[int] | None:
-    """Resource ids matching every word of ``query``, best first; None for an empty query.
+def _text(query: str) -> tuple[str, str, list[str]] | None:
+    """For a query with words: the FROM/WHERE part matching all of them, and its parameters.
 
-    Both backends break ties by id, and PostgreSQL divides by document length as bm25 does.
+    Both backends take a lone CJK character as the start of the indexed bigrams.
     """
     words = tokens(query)[:20]
     if not words:
         return None
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{w}"*' if _prefix(w) else f'"{w}"' for w in words)
+        return (
+            "catalog_fts f JOIN catalog_searchentry e ON e.id = f.rowid",
+            "catalog_fts MATCH %s",
+            [match],
+        )
+    # Each word quoted as a lexeme, joined by AND.
+    terms = " & ".join(f"'{w}'" + (":*" if _prefix(w) else "") for w in words)
+    return (
+        "catalog_searchentry e, to_tsquery('simple', %s) q",
+        "to_tsvector('simple', e.body) @@ q",
+        [terms],
+    )
+
+
+def _ranked(
+    text: tuple[str, str, list[str]], scope: QuerySet[Resource], limit: int, offset: int
+) -> list[int]:
+    """One page of the matching ids in ``scope``, best first, ties broken by id on both backends.
+
+    PostgreSQL divides its rank by document length, as SQLite's bm25 does.
+    """
+    tables, condition, params = text
+    try:
+        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return []
+    rank = (
+        "bm25(catalog_fts)"
+        if connection.vendor == "sqlite"
+        else "-ts_rank_cd(to_tsvector('simple', e.body), q, 1)"
+    )
+    # Only constant fragments and Django's compiled SQL are joined; every value is a parameter.
+    sql = (
+        f"SELECT e.resource_id FROM {tables} WHERE {condition} AND e.resource_id IN ({scope_sql}) "  # noqa: S608
+        f"ORDER BY {rank}, e.resource_id LIMIT %s OFFSET %s"
+    )
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            match = " ".join(f'"{w}"*' if _prefix(w) else f'"{w}"' for w in words)
-            cursor.execute(
-                "SELECT e.resource_id FROM catalog_fts f "
-                "JOIN catalog_searchentry e ON e.id = f.rowid "
-                "WHERE catalog_fts MATCH %s ORDER BY bm25(catalog_fts), e.resource_id LIMIT %s",
-                [match, TEXT_LIMIT],
-            )
-        else:
-            # Each word quoted as a lexeme (a lone CJK character as a prefix), joined by AND.
-            query_text = " & ".join(f"'{w}'" + (":*" if _prefix(w) else "") for w in words)
-            cursor.execute(
-                "SELECT resource_id FROM catalog_searchentry, to_tsquery('simple', %s) q "
-                "WHERE to_tsvector('simple', body) @@ q "
-                "ORDER BY ts_rank_cd(to_tsvector('simple', body), q, 1) DESC, resource_id LIMIT %s",
-                [query_text, TEXT_LIMIT],
-            )
+        cursor.execute(sql, [*params, *scope_params, limit, offset])
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -118,6 +141,21 @@ def _filtered(
     return resources
 
 
+def _count(scope: QuerySet[Resource], names: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Facet values and their counts over ``scope``, in one query, most frequent first."""
+    counts: dict[str, list[tuple[str, int]]] = {}
+    if not names:
+        return counts
+    rows = (
+        Facet.objects.filter(resource__in=scope.values("pk"), name__in=names)
+        .values("name", "value")
+        .annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts.setdefault(row["name"], []).append((row["value"], row["n"]))
+    return {name: sorted(values, key=lambda v: (-v[1], v[0])) for name, values in counts.items()}
+
+
 def search(
     query: str = "",
     filters: dict[str, list[str]] | None = None,
@@ -125,33 +163,30 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> Results:
+    """Matching resources (one page), their total, and facet counts; all in SQL, no id lists.
+
+    Each chosen facet is counted with every filter but its own, so its other values stay
+    offered; the other facets are counted together in one query.
+    """
     filters = clean_filters(filters or {})
     base: QuerySet[Resource] = Resource.objects.filter(search_entry__isnull=False)
-    ranked = _text_matches(query)
-    if ranked is not None:
-        base = base.filter(pk__in=ranked)
+    text = _text(query)
+    if text is not None:
+        tables, condition, params = text
+        base = base.filter(
+            # Constant fragments from _text; the words are parameters.
+            pk__in=RawSQL(f"SELECT e.resource_id FROM {tables} WHERE {condition}", params)  # noqa: S608,S611
+        )
     resources = _filtered(base, filters)
     total = resources.count()
-    counts: dict[str, list[tuple[str, int]]] = {}
-    for name in FACETS:
-        # Each facet is counted with every filter but its own, so its other values stay offered.
-        scope = _filtered(base, filters, skip=name) if name in filters else resources
-        rows = (
-            Facet.objects.filter(resource__in=scope, name=name)
-            .values("value")
-            .annotate(n=Count("id"))
-            .order_by("-n", "value")
-        )
-        values = [(row["value"], row["n"]) for row in rows]
-        if values:
-            counts[name] = values
+    counts = _count(resources, [name for name in FACETS if name not in filters])
+    for name in filters:
+        counts.update(_count(_filtered(base, filters, skip=name), [name]))
     page = resources.select_related("owner", "country")
-    if ranked is None:
+    if text is None:
         found = list(page.order_by("-updated_at", "-id")[offset : offset + limit])
     else:
-        position = {pk: n for n, pk in enumerate(ranked)}
-        matching = sorted(resources.values_list("pk", flat=True), key=lambda pk: position[pk])
-        chosen = matching[offset : offset + limit]
+        chosen = _ranked(text, resources, limit, offset)
         by_pk = {r.pk: r for r in page.filter(pk__in=chosen)}
         found = [by_pk[pk] for pk in chosen]
-    return Results(found, total, counts)
+    return Results(found, total, {name: counts[name] for name in FACETS if counts.get(name)})
