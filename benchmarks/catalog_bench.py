@@ -27,9 +27,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = "postgres://postgres@127.0.0.1:5432/edubridge_bench"
 WORDS = {
-    "en": ["learning", "model", "data", "teacher", "ethics", "privacy", "network", "image", "robot", "algorithm", "fairness", "bias"],
-    "fr": ["apprentissage", "modèle", "données", "enseignant", "éthique", "vie", "privée", "réseau", "image", "robot", "algorithme"],
-    "sw": ["kujifunza", "modeli", "data", "mwalimu", "maadili", "faragha", "mtandao", "picha", "roboti", "algorithimu"],
+    "en": [
+        "learning",
+        "model",
+        "data",
+        "teacher",
+        "ethics",
+        "privacy",
+        "network",
+        "image",
+        "robot",
+        "algorithm",
+        "fairness",
+        "bias",
+    ],
+    "fr": [
+        "apprentissage",
+        "modèle",
+        "données",
+        "enseignant",
+        "éthique",
+        "vie",
+        "privée",
+        "réseau",
+        "image",
+        "robot",
+        "algorithme",
+    ],
+    "sw": [
+        "kujifunza",
+        "modeli",
+        "data",
+        "mwalimu",
+        "maadili",
+        "faragha",
+        "mtandao",
+        "picha",
+        "roboti",
+        "algorithimu",
+    ],
     "zh-Hans": [
         "机器学习",
         "模型",
@@ -213,30 +249,13 @@ def main() -> None:
     results = []
     for database in ["sqlite", "postgres"] if args.database == "both" else [args.database]:
         if database == "postgres":
-            subprocess.run(
-                [
-                    "psql",
-                    "-U",
-                    "postgres",
-                    "-h",
-                    "127.0.0.1",
-                    "-qc",
-                    "DROP DATABASE IF EXISTS edubridge_bench",
-                ],
-                check=True,
-            )
-            subprocess.run(
-                [
-                    "psql",
-                    "-U",
-                    "postgres",
-                    "-h",
-                    "127.0.0.1",
-                    "-qc",
-                    "CREATE DATABASE edubridge_bench",
-                ],
-                check=True,
-            )
+            for statement in (
+                "DROP DATABASE IF EXISTS edubridge_bench",
+                "CREATE DATABASE edubridge_bench",
+            ):
+                subprocess.run(
+                    ["psql", "-U", "postgres", "-h", "127.0.0.1", "-qc", statement], check=True
+                )
         out = subprocess.run(
             [
                 sys.executable,

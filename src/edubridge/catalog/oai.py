@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from edubridge.catalog import licences, lom
 from edubridge.catalog.models import Resource, ResourceKind
+from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core.models import Organisation
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
@@ -63,7 +64,6 @@ def _stamp(value: datetime) -> str:
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 SECOND = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _parse_stamp(value: str, *, end: bool) -> datetime:
@@ -295,7 +295,7 @@ def endpoint(request: HttpRequest) -> HttpResponse:
     arguments = {k: query.get(k, "") for k in query}
     repeated = [k for k in query if len(query.getlist(k)) > 1]
     verb = arguments.pop("verb", "")
-    clean = verb in ARGUMENTS and not any(CONTROL.search(k + v) for k, v in arguments.items())
+    clean = verb in ARGUMENTS and not any(UNSAFE.search(k + v) for k, v in arguments.items())
     response = Response(request, {"verb": verb, **arguments} if clean else {})
     try:
         if verb not in ARGUMENTS or "verb" in repeated:

@@ -18,6 +18,7 @@ from django.db.models.expressions import RawSQL
 
 from edubridge.align.text import tokens
 from edubridge.catalog.models import Alignment, Facet, Resource, SearchEntry, VersionStatus
+from edubridge.catalog.xmltext import UNSAFE
 
 FACETS = ("kind", "language", "country", "subject", "level", "licence", "organisation", "item")
 
@@ -60,14 +61,13 @@ def index(resource: Resource) -> None:
     )
 
 
-_CONTROL = re.compile("[\x00-\x1f]")
 _CJK_CHAR = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 
 def clean_filters(filters: dict[str, list[str]]) -> dict[str, list[str]]:
     """Known facets only, at most 20 values each, none with control characters or over 100 long."""
     cleaned = {
-        name: [v for v in values if v and len(v) <= 100 and not _CONTROL.search(v)][:20]
+        name: [v for v in values if v and len(v) <= 100 and not UNSAFE.search(v)][:20]
         for name, values in filters.items()
         if name in FACETS
     }

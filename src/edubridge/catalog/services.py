@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import posixpath
-import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from edubridge.catalog.models import (
     ResourceVersion,
     VersionStatus,
 )
+from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.languages import normalise_language
@@ -76,8 +76,6 @@ RESOURCE_FIELDS = [
 ]
 
 
-# Tabs and newlines are text; other control characters break XML feeds and OAI-PMH records.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 MAX_FILES = 1000
 
 
@@ -99,7 +97,7 @@ def _texts(field: str, value: Any, *, required: bool, limit: int) -> dict[str, s
             not isinstance(text, str)
             or not text.strip()
             or len(text) > limit
-            or _CONTROL.search(text)
+            or UNSAFE.search(text)
         ):
             raise _invalid(
                 field, f"the {tag} text must have 1 to {limit} characters, no control characters"
@@ -112,7 +110,7 @@ def _strings(
     field: str, value: Any, *, limit: int = 100, allowed: set[str] | None = None
 ) -> list[str]:
     if not isinstance(value, list) or not all(
-        isinstance(v, str) and 0 < len(v.strip()) <= limit and not _CONTROL.search(v) for v in value
+        isinstance(v, str) and 0 < len(v.strip()) <= limit and not UNSAFE.search(v) for v in value
     ):
         raise _invalid(field, f"give a list of texts of 1 to {limit} characters")
     if allowed is not None and (unknown := [v for v in value if v not in allowed]):

@@ -22,7 +22,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from edubridge.core import ratelimit, services
 from edubridge.core.errors import DomainError, ErrorCode
@@ -33,12 +32,9 @@ from edubridge.core.forms import (
     OrganisationForm,
     TokenForm,
 )
+from edubridge.core.htmx import HtmxHttpRequest
 from edubridge.core.models import ApiToken, AuditEntry, Membership, Organisation
 from edubridge.core.policy import Action, can, visible
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def _form_error(form: Form, error: DomainError) -> None:

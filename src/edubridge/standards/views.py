@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.htmx import HtmxHttpRequest
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can, organisations_where
 from edubridge.standards import crosswalks, services
@@ -38,10 +38,6 @@ VERDICTS = {
     "related": (LinkStatus.ACCEPTED, Relation.RELATED),
     "reject": (LinkStatus.REJECTED, None),
 }
-
-
-class HtmxHttpRequest(HttpRequest):
-    htmx: HtmxDetails
 
 
 def framework_list(request: HttpRequest) -> HttpResponse:
