@@ -185,6 +185,11 @@ UPLOAD_MAX_BYTES = int(_env("UPLOAD_MAX_MB", "200")) * 1_000_000
 # OAI-PMH: this node's repository identifier (a domain name) and its administrator's address.
 OAI_REPOSITORY_ID = _env("OAI_REPOSITORY_ID", "edubridge.local")
 OAI_ADMIN_EMAIL = _env("OAI_ADMIN_EMAIL", "operator@edubridge.local")
+# Records per OAI-PMH list response; the rest follows through resumption tokens.
+OAI_PAGE_SIZE = max(1, int(_env("OAI_PAGE_SIZE", "100")))
+# The harvester: seconds to wait for a response, and the largest response it reads.
+HARVEST_TIMEOUT = float(_env("HARVEST_TIMEOUT", "60"))
+HARVEST_MAX_BYTES = int(_env("HARVEST_MAX_MB", "50")) * 1_000_000
 # Seconds a CASE import from a URL may take.
 CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 

@@ -104,8 +104,8 @@ def test_records_carry_dublin_core_in_every_language(client, records):
     )
 
 
-def test_lists_are_paged_with_signed_resumption_tokens(client, records, monkeypatch):
-    monkeypatch.setattr(oai, "PAGE", 3)
+def test_lists_are_paged_with_signed_resumption_tokens(client, records, settings):
+    settings.OAI_PAGE_SIZE = 3
     first = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc").find(
         "o:ListIdentifiers", NS
     )
@@ -136,8 +136,8 @@ def test_sets_filter_the_lists(client, records):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_an_independent_client_harvests_every_record(live_server, records, monkeypatch):
-    monkeypatch.setattr(oai, "PAGE", 2)  # makes the client follow resumption tokens
+def test_an_independent_client_harvests_every_record(live_server, records, settings):
+    settings.OAI_PAGE_SIZE = 2  # makes the client follow resumption tokens
     with Scythe(f"{live_server.url}/oai") as scythe:
         assert scythe.identify().protocolVersion == "2.0"
         harvested = list(scythe.list_records(metadata_prefix="oai_dc"))
@@ -185,9 +185,9 @@ def test_a_repeated_verb_is_a_bad_verb(client, records):
 
 
 def test_a_record_changed_during_a_harvest_is_neither_skipped_nor_repeated(
-    client, records, monkeypatch, curator_a
+    client, records, settings, curator_a
 ):
-    monkeypatch.setattr(oai, "PAGE", 2)
+    settings.OAI_PAGE_SIZE = 2
     first = get(client, verb="ListIdentifiers", metadataPrefix="oai_dc").find(
         "o:ListIdentifiers", NS
     )
@@ -251,3 +251,19 @@ def test_records_are_also_offered_as_ieee_lom(client, records, curator_a, kenya_
     assert taxon.findtext("l:id", namespaces=LOM) == kenya_item.human_coding_scheme
     listed = get(client, verb="ListRecords", metadataPrefix="lom").findall(".//l:lom", LOM)
     assert len(listed) == len(records)
+
+
+def test_a_withdrawn_resource_is_a_deleted_record(client, records, curator_a):
+    services.withdraw_resource(curator_a, records[0])
+    assert get(client, verb="Identify").findtext("o:Identify/o:deletedRecord", namespaces=NS) == (
+        "persistent"
+    )
+    listing = get(client, verb="ListRecords", metadataPrefix="oai_dc").find("o:ListRecords", NS)
+    deleted = [r for r in listing.findall("o:record", NS) if r.find("o:header", NS).get("status")]
+    assert len(deleted) == 1 and deleted[0].find("o:metadata", NS) is None
+    assert (
+        deleted[0]
+        .findtext("o:header/o:identifier", namespaces=NS)
+        .endswith(str(records[0].identifier))
+    )
+    assert len(listing.findall("o:record", NS)) == 4  # the other three still have metadata

@@ -121,3 +121,50 @@ def test_a_release_needs_two_partners_and_published_versions_of_theirs(
     draft = services.create_version(curator_a, version.resource)
     with pytest.raises(DomainError, match="published versions"):
         services.create_release(curator_a, "Draft", [draft], [org_a, org_b])
+
+
+def test_a_published_version_keeps_the_metadata_it_was_published_with(org_a, curator_a, publish):
+    resource = publish(org_a, curator_a, {"en": "First title"}, subjects=["AI"])
+    services.update_resource(curator_a, resource, title={"en": "Second title"})
+    version = resource.versions.get()
+    assert version.metadata["title"] == {"en": "First title"}
+    assert version.metadata["subjects"] == ["AI"] and version.metadata["country"] == "CN"
+
+
+def test_withdrawing_takes_a_resource_out_of_search_once(org_a, curator_a, curator_b, publish):
+    from edubridge.catalog import search
+
+    resource = publish(org_a, curator_a, {"en": "Going away"})
+    with pytest.raises(DomainError):
+        services.withdraw_resource(curator_b, resource)
+    services.withdraw_resource(curator_a, resource)
+    assert search.search("going").total == 0
+    with pytest.raises(DomainError, match="already withdrawn"):
+        services.withdraw_resource(curator_a, resource)
+
+
+def test_collections_list_published_resources_in_order(org_a, org_b, curator_a, publish):
+    first = publish(org_a, curator_a, {"en": "One"})
+    second = publish(org_a, curator_a, {"en": "Two"})
+    collection = services.save_collection(
+        curator_a,
+        org_a,
+        title={"en": "AI basics", "fr": "Bases de l'IA"},
+        resources=[str(second.identifier), first],
+    )
+    assert list(collection.entries.values_list("resource__title", flat=True)) == [
+        {"en": "Two"},
+        {"en": "One"},
+    ]
+    with pytest.raises(DomainError, match=r"resources\[1\]"):
+        services.save_collection(
+            curator_a, org_a, title={"en": "x"}, resources=[first, "not-a-uuid"]
+        )
+    with pytest.raises(DomainError, match="twice"):
+        services.save_collection(curator_a, org_a, title={"en": "x"}, resources=[first, first])
+    with pytest.raises(DomainError):
+        services.save_collection(curator_a, org_b, title={"en": "x"})
+    services.save_collection(
+        curator_a, org_a, title={"en": "AI basics"}, resources=[first], collection=collection
+    )
+    assert collection.entries.count() == 1

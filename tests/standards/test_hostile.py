@@ -10,11 +10,11 @@ import pytest
 from django.test import override_settings
 
 from edubridge.core.errors import DomainError
+from edubridge.core.fetch import fetch
 from edubridge.core.models import Role
 from edubridge.core.policy import SYSTEM
 from edubridge.standards import crosswalks, services
 from edubridge.standards.case import CaseError, parse_json, read_package, validate
-from edubridge.standards.fetch import fetch
 from edubridge.standards.models import CrosswalkStatus, Framework, Item, LinkStatus
 from tests.conftest import client_for
 

@@ -1,4 +1,4 @@
-"""Catalog API: search with facets, and each resource as LRMI JSON-LD."""
+"""Catalog API: search with facets, each resource as LRMI JSON-LD, and collections."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
-from edubridge.catalog import lrmi, search
-from edubridge.catalog.models import Resource, canonical_uuid
-from edubridge.core.api_auth import anyone
+from edubridge.catalog import lrmi, search, services
+from edubridge.catalog.models import Collection, Resource, canonical_uuid
+from edubridge.core.api_auth import AuthedRequest, anyone
+from edubridge.core.models import Organisation
 
 router = Router(tags=["catalog"])
 
@@ -63,3 +64,90 @@ def get_resource(request: HttpRequest, identifier: str) -> dict[str, Any]:
         identifier=canonical_uuid(identifier),
     )
     return lrmi.learning_resource(resource, base_url=request.build_absolute_uri("/").rstrip("/"))
+
+
+@router.delete("/resources/{identifier}", response={204: None})
+def withdraw_resource(request: AuthedRequest, identifier: str) -> Status[None]:
+    """Withdraw a resource: it leaves search, and OAI-PMH reports it as a deleted record."""
+    resource = get_object_or_404(Resource, identifier=canonical_uuid(identifier))
+    services.withdraw_resource(request.auth, resource)
+    return Status(204, None)
+
+
+class CollectionIn(Schema):
+    owner: str = Field(description="slug of the partner that makes the collection")
+    title: dict[str, str]
+    description: dict[str, str] = {}
+    resources: list[str] = Field([], description="identifiers of published resources, in order")
+
+
+def _collection_doc(collection: Collection, base_url: str) -> dict[str, Any]:
+    """A schema.org Collection whose parts are the resources' LRMI documents."""
+    members = Resource.objects.filter(
+        pk__in=collection.entries.values("resource_id"), search_entry__isnull=False
+    ).select_related("owner", "country", "origin")
+    order = {pk: i for i, pk in enumerate(collection.entries.values_list("resource_id", flat=True))}
+    return {
+        "@context": "https://schema.org",
+        "@type": "Collection",
+        "identifier": str(collection.identifier),
+        "name": lrmi.languages(collection.title),
+        "description": lrmi.languages(collection.description),
+        "publisher": {"@type": "Organization", "name": collection.owner.name},
+        "dateModified": collection.updated_at.isoformat(timespec="seconds"),
+        "hasPart": [
+            lrmi.learning_resource(r, base_url=base_url)
+            for r in sorted(members, key=lambda r: order[r.pk])
+        ],
+    }
+
+
+def _base(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+class PageIn(Schema):
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+@router.get("/collections", response=list[dict[str, Any]], auth=anyone)
+def list_collections(request: HttpRequest, page: Query[PageIn]) -> list[dict[str, Any]]:
+    collections = Collection.objects.select_related("owner")[page.offset : page.offset + page.limit]
+    return [_collection_doc(c, _base(request)) for c in collections]
+
+
+@router.get("/collections/{identifier}", response=dict[str, Any], auth=anyone)
+def get_collection(request: HttpRequest, identifier: str) -> dict[str, Any]:
+    collection = get_object_or_404(
+        Collection.objects.select_related("owner"), identifier=canonical_uuid(identifier)
+    )
+    return _collection_doc(collection, _base(request))
+
+
+def _save(
+    request: AuthedRequest, payload: CollectionIn, collection: Collection | None = None
+) -> dict[str, Any]:
+    saved = services.save_collection(
+        request.auth,
+        get_object_or_404(Organisation, slug=payload.owner),
+        title=payload.title,
+        description=payload.description,
+        resources=payload.resources,
+        collection=collection,
+    )
+    return _collection_doc(saved, _base(request))
+
+
+@router.post("/collections", response={201: dict[str, Any]})
+def create_collection(request: AuthedRequest, payload: CollectionIn) -> Status[dict[str, Any]]:
+    return Status(201, _save(request, payload))
+
+
+@router.put("/collections/{identifier}", response=dict[str, Any])
+def replace_collection(
+    request: AuthedRequest, identifier: str, payload: CollectionIn
+) -> dict[str, Any]:
+    """Replace the title, description and resources of a collection."""
+    collection = get_object_or_404(Collection, identifier=canonical_uuid(identifier))
+    return _save(request, payload, collection)

@@ -9,7 +9,12 @@ classify(
     retention=_RESOURCES,
     id=internal("Internal key"),
     identifier=public("Identifier used in metadata and by other nodes"),
-    owner=public("Partner that shares it"),
+    owner=public("Partner that shares it (none when harvested)"),
+    origin=public("Node it was harvested from"),
+    origin_identifier=public("OAI-PMH identifier at its origin"),
+    origin_url=public("Its page at its origin"),
+    origin_publisher=public("Publisher named by its origin"),
+    withdrawn_at=public("When it was withdrawn"),
     kind=public("Kind of resource"),
     title=public("Title, in several languages"),
     description=public("Description, in several languages"),
@@ -37,6 +42,7 @@ classify(
     created_by=personal("Who made the version"),
     created_at=public("When it was made"),
     published_at=public("When it was published"),
+    metadata=public("The resource's metadata when the version was published"),
 )
 classify(
     "catalog.ContentFile",
@@ -92,4 +98,44 @@ classify(
     resource=internal("Resource"),
     name=internal("Facet"),
     value=internal("Value"),
+)
+classify(
+    "catalog.RemoteNode",
+    retention="while this node harvests it",
+    id=internal("Internal key"),
+    base_url=public("OAI-PMH base URL"),
+    name=public("Repository name"),
+    created_at=internal("When it was first harvested"),
+)
+classify(
+    "catalog.Harvest",
+    retention="while this node harvests it",
+    id=internal("Internal key"),
+    node=internal("Node harvested"),
+    set_spec=internal("Set harvested"),
+    metadata_prefix=internal("Metadata format harvested"),
+    until=internal("Datestamp the next harvest starts from"),
+    started=internal("Datestamp of the harvest under way"),
+    resumption_token=internal("Where the harvest under way has got to"),
+    finished_at=internal("When the last harvest finished"),
+)
+classify(
+    "catalog.Collection",
+    retention=_RESOURCES,
+    id=internal("Internal key"),
+    identifier=public("Identifier of the collection"),
+    owner=public("Partner that made it"),
+    title=public("Title, in several languages"),
+    description=public("Description, in several languages"),
+    resources=public("Resources in it"),
+    created_at=public("When it was made"),
+    updated_at=public("When it last changed"),
+)
+classify(
+    "catalog.CollectionEntry",
+    retention=_RESOURCES,
+    id=internal("Internal key"),
+    collection=public("Collection"),
+    resource=public("Resource"),
+    position=public("Place in the collection"),
 )

@@ -35,3 +35,24 @@ def valid(identifier: str) -> bool:
 
 def url(identifier: str) -> str:
     return f"https://spdx.org/licenses/{identifier}.html" if identifier in OPEN else identifier
+
+
+_CC = re.compile(r"creativecommons\.org/licenses/([a-z-]+)/(\d\.\d)(?:/(igo))?", re.IGNORECASE)
+_CC0 = re.compile(r"creativecommons\.org/publicdomain/zero/1\.0", re.IGNORECASE)
+_SPDX = re.compile(r"spdx\.org/licenses/([A-Za-z0-9.+-]+?)(?:\.html)?(?:[/?#]|$)")
+
+
+def from_text(text: str) -> str | None:
+    """The SPDX identifier a rights statement names: an identifier, an SPDX or CC URL."""
+    for word in text.split():
+        if valid(word):
+            return word
+    if match := _SPDX.search(text):
+        return match.group(1) if valid(match.group(1)) else None
+    if _CC0.search(text):
+        return "CC0-1.0"
+    if match := _CC.search(text):
+        terms, number, igo = match.groups()
+        identifier = f"CC-{terms.upper()}-{number}" + ("-IGO" if igo else "")
+        return identifier if valid(identifier) else None
+    return None

@@ -9,6 +9,8 @@ from edubridge.catalog.models import Resource, VersionStatus
 
 LOM = "http://ltsc.ieee.org/xsd/LOM"
 SCHEMA = "http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd"
+# EduBridge's kinds of resource, a vocabulary of its own beside LOM's.
+KIND_SOURCE = "https://edubridge.org/vocab/kind"
 ET.register_namespace("lom", LOM)
 
 
@@ -49,12 +51,13 @@ def lom(parent: ET.Element, resource: Resource, page_url: str) -> ET.Element:
         _langstrings(general, "description", resource.description)
     for subject in resource.subjects:
         _langstrings(general, "keyword", {"en": subject})
+    _langstrings(general, "coverage", {"en": resource.country_id})
     life = _el(root, "lifeCycle")
     if version is not None:
         _langstrings(life, "version", {"en": str(version.number)})
     contribute = _el(life, "contribute")
     _vocabulary(contribute, "role", "publisher")
-    name = resource.owner.name.replace("\n", " ")
+    name = resource.publisher.replace("\n", " ")
     _el(contribute, "entity", f"BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nORG:{name}\nEND:VCARD")
     technical = _el(root, "technical")
     if version is not None:
@@ -62,6 +65,9 @@ def lom(parent: ET.Element, resource: Resource, page_url: str) -> ET.Element:
             _el(technical, "format", media_type)
     _el(technical, "location", page_url)
     educational = _el(root, "educational")
+    kind = _el(educational, "learningResourceType")
+    _el(kind, "source", KIND_SOURCE)
+    _el(kind, "value", resource.kind)
     if resource.age_min is not None or resource.age_max is not None:
         _langstrings(
             educational,
@@ -77,6 +83,12 @@ def lom(parent: ET.Element, resource: Resource, page_url: str) -> ET.Element:
     _langstrings(
         rights, "description", {"en": f"{resource.licence} {licences.url(resource.licence)}"}
     )
+    for level in resource.education_levels:
+        classification = _el(root, "classification")
+        _vocabulary(classification, "purpose", "educational level")
+        path = _el(classification, "taxonPath")
+        _langstrings(path, "source", {"en": "EduBridge"})
+        _langstrings(_el(path, "taxon"), "entry", {"en": level})
     if version is not None:
         for alignment in version.alignments.select_related("item__framework"):
             classification = _el(root, "classification")

@@ -20,7 +20,7 @@ def script_safe(document: dict[str, Any]) -> str:
 PROPERTY = {"teaches": "teaches", "assesses": "assesses", "requires": "competencyRequired"}
 
 
-def _languages(texts: dict[str, str]) -> list[dict[str, str]]:
+def languages(texts: dict[str, str]) -> list[dict[str, str]]:
     return [{"@language": language, "@value": text} for language, text in sorted(texts.items())]
 
 
@@ -47,7 +47,7 @@ def learning_resource(
         "@type": ["LearningResource", "CreativeWork"],
         "@id": f"urn:uuid:{resource.identifier}",
         "identifier": str(resource.identifier),
-        "name": _languages(resource.title),
+        "name": languages(resource.title),
         "learningResourceType": resource.get_kind_display(),
         "inLanguage": resource.languages,
         "license": licences.url(resource.licence),
@@ -56,11 +56,11 @@ def learning_resource(
             "identifier": resource.country_id,
             "name": resource.country.name,
         },
-        "publisher": {"@type": "Organization", "name": resource.owner.name},
+        "publisher": {"@type": "Organization", "name": resource.publisher},
         "dateModified": resource.updated_at.isoformat(timespec="seconds"),
     }
     if resource.description:
-        doc["description"] = _languages(resource.description)
+        doc["description"] = languages(resource.description)
     if resource.subjects:
         doc["about"] = resource.subjects
     if resource.education_levels:
@@ -71,7 +71,16 @@ def learning_resource(
         doc["accessibilityFeature"] = resource.accessibility
     if resource.learning_minutes:
         doc["timeRequired"] = f"PT{resource.learning_minutes}M"
-    if base_url:
+    if resource.origin is not None:
+        # Harvested: its page is at its origin, and this node only passes the metadata on.
+        if resource.origin_url:
+            doc["url"] = resource.origin_url
+        doc["sdPublisher"] = {
+            "@type": "Organization",
+            "name": str(resource.origin),
+            "url": resource.origin.base_url,
+        }
+    elif base_url:
         doc["url"] = f"{base_url}/catalog/{resource.identifier}/"
     if version is not None:
         doc["version"] = str(version.number)

@@ -40,11 +40,62 @@ class ResourceKind(models.TextChoices):
     AI_MODEL = "ai_model", _("AI model")
 
 
+class RemoteNode(models.Model):
+    """Another node (or any OAI-PMH repository) whose records this node harvests."""
+
+    base_url = models.URLField(_("OAI-PMH base URL"), max_length=500, unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["base_url"]
+
+    def __str__(self) -> str:
+        return self.name or self.base_url
+
+
+class Harvest(models.Model):
+    """How far the harvest of one node and set has got, so the next one is incremental.
+
+    ``until`` is the repository's own responseDate when the last harvest finished; while a
+    harvest runs, its resumption token is kept after every page so that an interrupted
+    harvest resumes where it stopped.
+    """
+
+    node = models.ForeignKey(RemoteNode, on_delete=models.CASCADE, related_name="harvests")
+    set_spec = models.CharField(max_length=200, blank=True)
+    metadata_prefix = models.CharField(max_length=32)
+    until = models.CharField(max_length=20, blank=True)
+    started = models.CharField(max_length=20, blank=True)
+    resumption_token = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["node", "set_spec"], name="one_harvest_per_set")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.set_spec}".strip()
+
+
 class Resource(models.Model):
-    """A learning resource a partner shares; what changes over time lives in its versions."""
+    """A learning resource a partner shares; what changes over time lives in its versions.
+
+    A local resource has an owner; a harvested one has an origin instead, is read-only
+    here and changes only when its origin node changes it.
+    """
 
     identifier = models.UUIDField(unique=True)
-    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="resources")
+    owner = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="resources"
+    )
+    origin = models.ForeignKey(
+        RemoteNode, null=True, blank=True, on_delete=models.PROTECT, related_name="resources"
+    )
+    origin_identifier = models.CharField(max_length=255, blank=True)
+    origin_url = models.URLField(max_length=500, blank=True)
+    origin_publisher = models.CharField(max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=ResourceKind.choices)
     # Text in several languages: {"en": "…", "sw": "…"}.
     title = models.JSONField(_("title"))
@@ -64,14 +115,36 @@ class Resource(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Withdrawn resources leave search; OAI-PMH reports them as deleted records.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(owner__isnull=False, origin__isnull=True)
+                | models.Q(owner__isnull=True, origin__isnull=False),
+                name="local_or_harvested",
+            ),
+            models.UniqueConstraint(
+                fields=["origin", "origin_identifier"],
+                condition=models.Q(origin__isnull=False),
+                name="one_copy_per_origin_record",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title_in("en")
+
+    @property
+    def harvested(self) -> bool:
+        return self.origin_id is not None
+
+    @property
+    def publisher(self) -> str:
+        return self.owner.name if self.owner is not None else self.origin_publisher
 
     def title_in(self, language: str) -> str:
         return in_language(self.title, language)
@@ -103,6 +176,8 @@ class ResourceVersion(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # The resource's metadata as it was when this version was published, never changed after.
+    metadata = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -135,6 +210,47 @@ class ContentFile(models.Model):
     @property
     def storage_name(self) -> str:
         return f"content/sha256/{self.sha256[:2]}/{self.sha256}"
+
+
+class Collection(models.Model):
+    """Resources a partner groups for a purpose (a course path, a theme), in order."""
+
+    identifier = models.UUIDField(unique=True)
+    owner = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="collections")
+    title = models.JSONField(_("title"))
+    description = models.JSONField(_("description"), default=dict, blank=True)
+    resources = models.ManyToManyField(
+        Resource, through="CollectionEntry", related_name="collections"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return self.title_in("en")
+
+    def title_in(self, language: str) -> str:
+        return in_language(self.title, language)
+
+    def description_in(self, language: str) -> str:
+        return in_language(self.description, language)
+
+
+class CollectionEntry(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="entries")
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["collection", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["collection", "resource"], name="once_per_collection")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.collection} #{self.position}"
 
 
 class AlignmentType(models.TextChoices):

@@ -1,9 +1,11 @@
 """OAI-PMH 2.0 provider at /oai: other nodes and open-education aggregators harvest the catalog.
 
 All six verbs; sets per organisation (``org:slug``), country (``country:KE``) and kind
-(``kind:lesson``); ``oai_dc`` metadata; datestamps at seconds granularity; resumption
-tokens that are signed, carry their position and expire. Records are the resources that
-have a published version; resources are never deleted here, so ``deletedRecord`` is "no".
+(``kind:lesson``); ``oai_dc`` and LOM metadata; datestamps at seconds granularity;
+resumption tokens that are signed, carry their position and expire. Records are the local
+resources that have a published version; a withdrawn one stays as a deleted record
+(``deletedRecord`` is "persistent"). Harvested resources are not offered again: their
+origin node is where to harvest them.
 """
 
 from __future__ import annotations
@@ -17,14 +19,14 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.db import models
-from django.db.models import Min, QuerySet
+from django.db.models import Exists, Min, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from edubridge.catalog import licences, lom
-from edubridge.catalog.models import Resource, ResourceKind
+from edubridge.catalog.models import Resource, ResourceKind, ResourceVersion, VersionStatus
 from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core.models import Organisation
 
@@ -36,7 +38,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 for prefix, uri in (("", OAI), ("oai_dc", OAI_DC), ("dc", DC), ("xsi", XSI)):
     ET.register_namespace(prefix, uri)
 
-PAGE = 100
 TOKEN_LIFETIME = timedelta(hours=24)
 FORMATS = {
     "oai_dc": ("http://www.openarchives.org/OAI/2.0/oai_dc.xsd", OAI_DC),
@@ -90,7 +91,12 @@ def oai_identifier(resource: Resource) -> str:
 
 
 def _records() -> QuerySet[Resource]:
-    return Resource.objects.filter(search_entry__isnull=False).select_related("owner", "country")
+    published = ResourceVersion.objects.filter(
+        resource=OuterRef("pk"), status=VersionStatus.PUBLISHED
+    )
+    return Resource.objects.filter(Exists(published), origin__isnull=True).select_related(
+        "owner", "country"
+    )
 
 
 def _sets() -> list[tuple[str, str]]:
@@ -123,11 +129,13 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -
 
 
 def _header(parent: ET.Element, resource: Resource) -> None:
-    header = _sub(parent, f"{{{OAI}}}header")
+    header = _sub(
+        parent, f"{{{OAI}}}header", **({"status": "deleted"} if resource.withdrawn_at else {})
+    )
     _sub(header, f"{{{OAI}}}identifier", oai_identifier(resource))
     _sub(header, f"{{{OAI}}}datestamp", _stamp(resource.updated_at))
     for spec in (
-        f"org:{resource.owner.slug}",
+        f"org:{resource.owner.slug if resource.owner else ''}",
         f"country:{resource.country_id}",
         f"kind:{resource.kind}",
     ):
@@ -135,6 +143,8 @@ def _header(parent: ET.Element, resource: Resource) -> None:
 
 
 def _metadata(parent: ET.Element, prefix: str, resource: Resource, page_url: str) -> None:
+    if resource.withdrawn_at:
+        return  # a deleted record has a header only
     container = _sub(parent, f"{{{OAI}}}metadata")
     if prefix == "lom":
         lom.lom(container, resource, page_url)
@@ -154,7 +164,7 @@ def _dublin_core(parent: ET.Element, resource: Resource, page_url: str) -> None:
         _sub(dc, f"{{{DC}}}description", text, **{XML_LANG: language})
     for subject in resource.subjects:
         _sub(dc, f"{{{DC}}}subject", subject)
-    _sub(dc, f"{{{DC}}}publisher", resource.owner.name)
+    _sub(dc, f"{{{DC}}}publisher", resource.publisher)
     _sub(dc, f"{{{DC}}}type", resource.get_kind_display())
     _sub(dc, f"{{{DC}}}date", _stamp(resource.updated_at))
     for language in resource.languages:
@@ -256,7 +266,8 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
         records = records.filter(
             models.Q(updated_at__gt=stamp) | models.Q(updated_at=stamp, id__gt=last_id)
         )
-    chunk = list(records.order_by("updated_at", "id")[:PAGE])
+    page = settings.OAI_PAGE_SIZE
+    chunk = list(records.order_by("updated_at", "id")[:page])
     if not chunk:
         raise OaiError("noRecordsMatch", "no records match")
     listing = _sub(response.root, f"{{{OAI}}}{verb}")
@@ -268,7 +279,7 @@ def _list(response: Response, verb: str, arguments: dict[str, str]) -> HttpRespo
             _header(record, resource)
             _metadata(record, state["prefix"], resource, response.page_url(resource))
     cursor = int(state["cursor"])
-    more = records.order_by("updated_at", "id")[PAGE : PAGE + 1].exists()
+    more = records.order_by("updated_at", "id")[page : page + 1].exists()
     if "resumptionToken" in arguments or more:
         last = chunk[-1]
         following = {
@@ -330,7 +341,7 @@ def _dispatch(response: Response, verb: str, arguments: dict[str, str]) -> HttpR
             ("protocolVersion", "2.0"),
             ("adminEmail", settings.OAI_ADMIN_EMAIL),
             ("earliestDatestamp", _stamp(earliest)),
-            ("deletedRecord", "no"),
+            ("deletedRecord", "persistent"),
             ("granularity", "YYYY-MM-DDThh:mm:ssZ"),
         ):
             _sub(identify, f"{{{OAI}}}{tag}", text)

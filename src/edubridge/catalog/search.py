@@ -30,14 +30,17 @@ class Results:
     facets: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
-def _published(resource: Resource) -> bool:
-    return resource.versions.filter(status=VersionStatus.PUBLISHED).exists()
+def _findable(resource: Resource) -> bool:
+    """Published here, or harvested (its origin published it), and not withdrawn."""
+    if resource.withdrawn_at is not None:
+        return False
+    return resource.harvested or resource.versions.filter(status=VersionStatus.PUBLISHED).exists()
 
 
 def index(resource: Resource) -> None:
-    """Rebuild the search text and facets of a resource (only published ones are found)."""
+    """Rebuild the search text and facets of a resource (only findable ones are found)."""
     Facet.objects.filter(resource=resource).delete()
-    if not _published(resource):
+    if not _findable(resource):
         SearchEntry.objects.filter(resource=resource).delete()
         return
     latest = resource.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
@@ -50,7 +53,7 @@ def index(resource: Resource) -> None:
         ("kind", resource.kind),
         ("country", resource.country_id),
         ("licence", resource.licence),
-        ("organisation", resource.owner.slug),
+        ("organisation", resource.owner.slug if resource.owner else ""),
         *(("language", v) for v in resource.languages),
         *(("subject", v) for v in resource.subjects),
         *(("level", v) for v in resource.education_levels),

@@ -27,6 +27,8 @@ from edubridge.catalog import licences, search
 from edubridge.catalog.models import (
     Alignment,
     AlignmentType,
+    Collection,
+    CollectionEntry,
     ContentFile,
     Release,
     ReleaseParty,
@@ -35,6 +37,7 @@ from edubridge.catalog.models import (
     ResourceKind,
     ResourceVersion,
     VersionStatus,
+    canonical_uuid,
 )
 from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core import audit
@@ -175,6 +178,22 @@ def _check_ages(resource: Resource) -> None:
         raise _invalid("age_max", "must not be below age_min")
 
 
+def _manage(by: Actor, resource: Resource) -> None:
+    """Only the owner's curators change a resource; a harvested one changes at its origin."""
+    if resource.harvested:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            f"This resource was harvested from {resource.origin}; it is read-only here.",
+        )
+    require(by, Action.RESOURCE_MANAGE, resource.owner)
+
+
+def metadata_of(resource: Resource) -> dict[str, Any]:
+    """The resource's descriptive fields as plain JSON (the country as its code)."""
+    values = {name: getattr(resource, name) for name in RESOURCE_FIELDS if name != "country"}
+    return {**values, "country": resource.country_id}
+
+
 def create_resource(by: Actor, owner: Organisation, **values: Any) -> Resource:
     require(by, Action.RESOURCE_MANAGE, owner)
     missing = [f for f in ("kind", "title", "country", "licence") if f not in values]
@@ -191,7 +210,7 @@ def create_resource(by: Actor, owner: Organisation, **values: Any) -> Resource:
 
 
 def update_resource(by: Actor, resource: Resource, **values: Any) -> Resource:
-    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    _manage(by, resource)
     clean = _values(values)
     with transaction.atomic():
         stored = Resource.objects.select_for_update().get(pk=resource.pk)
@@ -261,7 +280,7 @@ def create_version(
     changelog: str = "",
     derived_from: ResourceVersion | None = None,
 ) -> ResourceVersion:
-    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    _manage(by, resource)
     if len(changelog) > 4000:
         raise _invalid("changelog", "at most 4000 characters")
     if derived_from is not None and derived_from.status != VersionStatus.PUBLISHED:
@@ -317,7 +336,7 @@ def _draft(version: ResourceVersion) -> ResourceVersion:
 def align(
     by: Actor, version: ResourceVersion, item: Item, alignment_type: str = AlignmentType.TEACHES
 ) -> Alignment:
-    require(by, Action.RESOURCE_MANAGE, version.resource.owner)
+    _manage(by, version.resource)
     if alignment_type not in AlignmentType.values:
         raise _invalid("alignment_type", f"choose one of {', '.join(AlignmentType.values)}")
     with transaction.atomic():
@@ -337,16 +356,98 @@ def align(
 
 def publish_version(by: Actor, version: ResourceVersion) -> ResourceVersion:
     resource = version.resource
-    require(by, Action.RESOURCE_MANAGE, resource.owner)
+    _manage(by, resource)
     with transaction.atomic():
         locked = _draft(version)
         locked.status = VersionStatus.PUBLISHED
         locked.published_at = timezone.now()
-        locked.save(update_fields=["status", "published_at"])
+        locked.metadata = metadata_of(Resource.objects.get(pk=resource.pk))
+        locked.save(update_fields=["status", "published_at", "metadata"])
         Resource.objects.filter(pk=resource.pk).update(updated_at=timezone.now())
         search.index(resource)
         audit.record(by, "version.publish", locked, organisation=resource.owner)
     return locked
+
+
+def withdraw_resource(by: Actor, resource: Resource) -> Resource:
+    """Take a resource out of search and feeds; OAI-PMH then reports it as deleted.
+
+    Its published versions stay, for the provenance of what was derived from them.
+    """
+    _manage(by, resource)
+    with transaction.atomic():
+        stored = Resource.objects.select_for_update().get(pk=resource.pk)
+        if stored.withdrawn_at is not None:
+            raise DomainError(ErrorCode.CONFLICT, "This resource is already withdrawn.")
+        stored.withdrawn_at = timezone.now()
+        stored.save(update_fields=["withdrawn_at", "updated_at"])
+        search.index(stored)
+        audit.record(by, "resource.withdraw", stored, organisation=stored.owner)
+    return stored
+
+
+def _collection_resources(value: list[Any]) -> list[Resource]:
+    """Published resources (local or harvested) by identifier, in the order given."""
+    if len(value) > MAX_FILES:
+        raise _invalid("resources", f"at most {MAX_FILES} resources in a collection")
+    keys = [canonical_uuid(str(v.identifier if isinstance(v, Resource) else v)) for v in value]
+    found = {
+        str(r.identifier): r
+        for r in Resource.objects.filter(identifier__in=keys, search_entry__isnull=False)
+    }
+    if missing := [i for i, key in enumerate(keys) if key not in found]:
+        raise _invalid(
+            f"resources[{missing[0]}]", f"{value[missing[0]]!s} is not a published resource"
+        )
+    if len(set(keys)) != len(keys):
+        raise _invalid("resources", "a resource is listed twice")
+    return [found[key] for key in keys]
+
+
+def save_collection(
+    by: Actor,
+    owner: Organisation,
+    *,
+    title: Any,
+    description: Any = None,
+    resources: Any = (),
+    collection: Collection | None = None,
+) -> Collection:
+    """Create a collection, or replace the title, description and resources of one."""
+    require(by, Action.RESOURCE_MANAGE, owner)
+    if collection is not None and collection.owner_id != owner.pk:
+        raise _invalid("owner", "a collection stays with the partner that made it")
+    titles = _texts("title", title, required=True, limit=300)
+    descriptions = _texts("description", description or {}, required=False, limit=5000)
+    if not isinstance(resources, list | tuple):
+        raise _invalid("resources", "give a list of resource identifiers")
+    members = _collection_resources(list(resources))
+    with transaction.atomic():
+        if collection is None:
+            collection = Collection.objects.create(
+                identifier=uuid.uuid4(), owner=owner, title=titles, description=descriptions
+            )
+            action = "collection.create"
+        else:
+            collection = Collection.objects.select_for_update().get(pk=collection.pk)
+            collection.title, collection.description = titles, descriptions
+            collection.save()
+            collection.entries.all().delete()
+            action = "collection.change"
+        CollectionEntry.objects.bulk_create(
+            [
+                CollectionEntry(collection=collection, resource=r, position=i)
+                for i, r in enumerate(members)
+            ]
+        )
+        audit.record(
+            by,
+            action,
+            collection,
+            organisation=owner,
+            changes={"resources": [None, [str(r.identifier) for r in members]]},
+        )
+    return collection
 
 
 def create_release(

@@ -95,15 +95,16 @@ def _facet_label(name: str, value: str) -> str:
 
 def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
     resource = get_object_or_404(
-        Resource.objects.select_related("owner", "country"), identifier=canonical_uuid(identifier)
+        Resource.objects.select_related("owner", "country", "origin"),
+        identifier=canonical_uuid(identifier),
     )
-    manager = can(request.user, Action.RESOURCE_MANAGE, resource.owner)
+    manager = not resource.harvested and can(request.user, Action.RESOURCE_MANAGE, resource.owner)
     versions = resource.versions.prefetch_related(
         "files", "alignments__item__framework"
     ).select_related("derived_from__resource")
     if not manager:
         versions = versions.filter(status=VersionStatus.PUBLISHED)
-        if not versions.exists():
+        if not resource.harvested and not versions.exists():
             raise Http404
     language = translation.get_language() or "en"
     json_ld = lrmi.script_safe(

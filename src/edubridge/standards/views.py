@@ -15,12 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.fetch import fetch, too_large
 from edubridge.core.htmx import HtmxHttpRequest
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can, organisations_where
 from edubridge.standards import crosswalks, services
-from edubridge.standards.case.reader import too_large
-from edubridge.standards.fetch import fetch
 from edubridge.standards.forms import CrosswalkForm, ImportForm
 from edubridge.standards.models import (
     Association,

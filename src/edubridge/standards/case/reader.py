@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from edubridge.core.fetch import too_large
 from edubridge.standards.case import schema
 from edubridge.standards.case.schema import EXT_TYPE, LINK_FIELDS, TYPES_1_1, UUID
 
@@ -63,10 +64,6 @@ class Package:
     extensions: dict[str, Any]
     case_version: str
     warnings: list[str] = field(default_factory=list)
-
-
-def too_large(size: int, max_bytes: int) -> str:
-    return f"the file has {size / 1e6:.1f} MB; this node accepts {max_bytes / 1e6:.0f} MB"
 
 
 def _refuse_constant(name: str) -> None:

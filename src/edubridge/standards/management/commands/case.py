@@ -7,11 +7,11 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import CommandError, CommandParser
 
+from edubridge.core.fetch import fetch
 from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Country, Organisation
 from edubridge.core.policy import SYSTEM
 from edubridge.standards import services
-from edubridge.standards.fetch import fetch
 from edubridge.standards.models import Framework
 
 

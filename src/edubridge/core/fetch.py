@@ -1,8 +1,9 @@
-"""Fetching a CASE package over http(s): a size limit, a total deadline, no other schemes.
+"""Fetching a document over http(s): a size limit, a total deadline, no other schemes.
 
-Imports started from the web refuse hosts that resolve to private, loopback, link-local or
-reserved addresses (on every redirect too), so a curator cannot make the node read its own
-network. Operators on the command line may import from anywhere.
+Used for CASE packages and OAI-PMH harvests. Imports started from the web refuse hosts that
+resolve to private, loopback, link-local or reserved addresses (on every redirect too), so a
+curator cannot make the node read its own network. Operators on the command line may import
+from anywhere.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 from edubridge.core.errors import DomainError, ErrorCode
-from edubridge.standards.case.reader import too_large
 
 _CHUNK = 16 * 1024
+
+
+def too_large(size: int, max_bytes: int) -> str:
+    return f"the file has {size / 1e6:.1f} MB; this node accepts {max_bytes / 1e6:.0f} MB"
 
 
 def _fail(message: str) -> DomainError:
@@ -57,12 +61,19 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float, public_only: bool = False) -> bytes:
+def fetch(
+    url: str,
+    *,
+    max_bytes: int,
+    timeout: float,
+    public_only: bool = False,
+    accept: str = "application/json",
+) -> bytes:
     _check_url(url, public_only=public_only)
     opener = urllib.request.build_opener(_CheckedRedirects(public_only))
     # The scheme was checked above, and redirects are held to http(s) too.
     request = urllib.request.Request(  # noqa: S310
-        url, headers={"Accept": "application/json", "User-Agent": "EduBridge"}
+        url, headers={"Accept": accept, "User-Agent": "EduBridge"}
     )
     deadline = time.monotonic() + timeout
     try:
