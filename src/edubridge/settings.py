@@ -68,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "edubridge.core.middleware.ContentSecurityPolicyMiddleware",
+    "edubridge.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -185,6 +186,8 @@ UPLOAD_MAX_BYTES = int(_env("UPLOAD_MAX_MB", "200")) * 1_000_000
 # OAI-PMH: this node's repository identifier (a domain name) and its administrator's address.
 OAI_REPOSITORY_ID = _env("OAI_REPOSITORY_ID", "edubridge.local")
 OAI_ADMIN_EMAIL = _env("OAI_ADMIN_EMAIL", "operator@edubridge.local")
+# Content packages (Common Cartridge, QTI): the largest upload, and the most once unpacked.
+PACKAGE_MAX_BYTES = int(_env("PACKAGE_MAX_MB", "500")) * 1_000_000
 # Records per OAI-PMH list response; the rest follows through resumption tokens.
 OAI_PAGE_SIZE = max(1, int(_env("OAI_PAGE_SIZE", "100")))
 # The harvester: seconds to wait for a response, and the largest response it reads.

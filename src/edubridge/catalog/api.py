@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
-from edubridge.catalog import lrmi, search, services
-from edubridge.catalog.models import Collection, Resource, canonical_uuid
+from edubridge.catalog import lrmi, packaging, search, services
+from edubridge.catalog.models import Collection, Resource, VersionStatus, canonical_uuid
 from edubridge.core.api_auth import AuthedRequest, anyone
 from edubridge.core.models import Organisation
 
@@ -151,3 +152,41 @@ def replace_collection(
     """Replace the title, description and resources of a collection."""
     collection = get_object_or_404(Collection, identifier=canonical_uuid(identifier))
     return _save(request, payload, collection)
+
+
+@router.post("/packages", response={201: dict[str, Any]})
+def import_package(
+    request: AuthedRequest,
+    file: File[UploadedFile],
+    owner: Form[str],
+    licence: Form[str],
+) -> Status[dict[str, Any]]:
+    """A new resource, with a draft version, from a Common Cartridge (.imscc) or QTI package.
+
+    The answer is the draft's LRMI document, with the package's format and any warnings
+    (items that cannot be scored, resource types that are not imported).
+    """
+    organisation = get_object_or_404(Organisation, slug=owner)
+    report = packaging.import_package(
+        request.auth, organisation, file, name=file.name or "package", licence=licence
+    )
+    doc = lrmi.learning_resource(report.resource, report.version, base_url=_base(request))
+    return Status(201, {**doc, "packageFormat": report.format, "warnings": report.warnings})
+
+
+@router.get("/resources/{identifier}/package", auth=anyone)
+def export_package(request: HttpRequest, identifier: str, format: str = "cc1.3") -> HttpResponse:
+    """The latest published version as ``cc1.3``, ``cc1.1`` (for Moodle) or ``qti3``."""
+    resource = get_object_or_404(
+        Resource, identifier=canonical_uuid(identifier), origin__isnull=True
+    )
+    version = resource.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
+    if version is None:
+        raise Http404("This resource has no published version.")
+    data, _ = packaging.export_package(version, format)
+    suffix = "zip" if format == "qti3" else "imscc"
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="{resource.identifier}-v{version.number}.{suffix}"'
+    )
+    return response

@@ -43,6 +43,7 @@ classify(
     created_at=public("When it was made"),
     published_at=public("When it was published"),
     metadata=public("The resource's metadata when the version was published"),
+    outline=public("Sections, pages, links and assessments of the version"),
 )
 classify(
     "catalog.ContentFile",
@@ -138,4 +139,13 @@ classify(
     collection=public("Collection"),
     resource=public("Resource"),
     position=public("Place in the collection"),
+)
+classify(
+    "catalog.AssessmentItem",
+    retention=_RESOURCES,
+    id=internal("Internal key"),
+    version=public("Version of the item"),
+    position=public("Place in the version"),
+    identifier=public("Identifier of the item"),
+    data=public("Prompt, choices, correct response and scoring"),
 )

@@ -178,6 +178,8 @@ class ResourceVersion(models.Model):
     published_at = models.DateTimeField(null=True, blank=True)
     # The resource's metadata as it was when this version was published, never changed after.
     metadata = models.JSONField(default=dict, blank=True)
+    # Its structure from a content package: sections, pages, web links and assessments.
+    outline = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -251,6 +253,24 @@ class CollectionEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.collection} #{self.position}"
+
+
+class AssessmentItem(models.Model):
+    """A scorable item of a version (QTI), as ``edubridge.catalog.packages.qti.Item`` JSON."""
+
+    version = models.ForeignKey(ResourceVersion, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField()
+    identifier = models.CharField(max_length=200)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["version", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "identifier"], name="one_item_identifier")
+        ]
+
+    def __str__(self) -> str:
+        return self.identifier
 
 
 class AlignmentType(models.TextChoices):

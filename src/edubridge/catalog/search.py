@@ -1,9 +1,9 @@
 """Catalog search: one contract, a SQLite FTS5 backend and a PostgreSQL full-text backend.
 
-Both index the same text: titles, descriptions and aligned framework statements in every
-language, normalised by ``edubridge.align.text.tokens`` (CJK bigrams, folded Arabic and
-accents), so both find the same resources for the same query. Facets are rows of their
-own (``Facet``), counted over whatever matches.
+Both index the same text: titles, descriptions, assessment item statements and aligned
+framework statements in every language, normalised by ``edubridge.align.text.tokens`` (CJK
+bigrams, folded Arabic and accents), so both find the same resources for the same query.
+Facets are rows of their own (``Facet``), counted over whatever matches.
 """
 
 from __future__ import annotations
@@ -17,7 +17,15 @@ from django.db.models import Count, QuerySet
 from django.db.models.expressions import RawSQL
 
 from edubridge.align.text import tokens
-from edubridge.catalog.models import Alignment, Facet, Resource, SearchEntry, VersionStatus
+from edubridge.catalog.models import (
+    Alignment,
+    AssessmentItem,
+    Facet,
+    Resource,
+    SearchEntry,
+    VersionStatus,
+)
+from edubridge.catalog.packages import qti
 from edubridge.catalog.xmltext import UNSAFE
 
 FACETS = ("kind", "language", "country", "subject", "level", "licence", "organisation", "item")
@@ -47,6 +55,8 @@ def index(resource: Resource) -> None:
     items = list(Alignment.objects.filter(version=latest).select_related("item"))
     texts = [*resource.title.values(), *resource.description.values(), *resource.subjects]
     texts += [a.item.full_statement for a in items] + [a.item.human_coding_scheme for a in items]
+    for data in AssessmentItem.objects.filter(version=latest).values_list("data", flat=True):
+        texts += qti.Item.from_json(data).texts()
     body = " ".join(token for text in texts for token in tokens(str(text)))
     SearchEntry.objects.update_or_create(resource=resource, defaults={"body": body})
     values = {

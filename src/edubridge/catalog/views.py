@@ -120,6 +120,11 @@ def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
             "versions": versions,
             "json_ld": json_ld,
             "manager": manager,
+            "packages": not resource.harvested
+            and resource.versions.filter(status=VersionStatus.PUBLISHED).exists(),
+            "has_items": resource.versions.filter(
+                status=VersionStatus.PUBLISHED, items__isnull=False
+            ).exists(),
         },
     )
 
