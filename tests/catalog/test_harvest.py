@@ -274,3 +274,16 @@ def test_hostile_or_wrong_answers_stop_the_harvest_with_a_reason(countries, body
     with pytest.raises(HarvestError, match=reason):
         Harvester("https://bad.example/oai", get=get).run()
     assert not Resource.objects.exists()
+
+
+def test_a_repository_repeating_its_token_does_not_hold_the_harvest_forever(countries):
+    page = DC_RECORD.format(n=1) + "<resumptionToken>same</resumptionToken>"
+    with pytest.raises(HarvestError, match="repeats its resumption token"):
+        Harvester("https://olk.example/oai", country="KE", get=_repository(page)).run()
+    assert Resource.objects.count() == 1  # the first page was kept
+
+
+def test_a_record_without_a_type_becomes_a_lesson(countries):
+    record = DC_RECORD.format(n=1).replace("<dc:type>Lecture</dc:type>", "")
+    report = Harvester("https://olk.example/oai", country="KE", get=_repository(record)).run()
+    assert report.created == 1 and Resource.objects.get().kind == "lesson"

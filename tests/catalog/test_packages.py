@@ -265,3 +265,70 @@ def test_a_2_gb_upload_is_refused_before_it_is_read(client):
         CONTENT_LENGTH=str(2 * 1024**3),
     )
     assert response.status_code == 413 and response.json()["code"] == "too-large"
+
+
+def _damaged() -> bytes:
+    """The page's bytes changed after its CRC was written."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("imsmanifest.xml", fixtures.MANIFEST_CC11)
+        archive.writestr("pages/intro.html", "<h1>Bonjour</h1>")
+    return buffer.getvalue().replace(b"<h1>Bonjour", b"<h1>Bonsoir")
+
+
+def _many_items(n: int) -> bytes:
+    """Many items with one identifier, stored uncompressed (so not taken for a zip bomb)."""
+    quiz = fixtures.QUIZ.replace(fixtures.MR + fixtures.FIB + fixtures.ESSAY, fixtures.MC * n)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("imsmanifest.xml", fixtures.MANIFEST_CC11)
+        archive.writestr("i_quiz/assesment.xml", quiz)
+        archive.writestr("i_link/weblink.xml", fixtures.WEBLINK)
+        archive.writestr("pages/intro.html", "<h1>x</h1>")
+        archive.writestr("web_resources/fig.svg", "<svg/>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (_damaged(), "pages/intro.html: damaged"),
+        (_many_items(5001), "more than 5000 items"),
+        (
+            fixtures.qti_package(
+                **{
+                    "imsmanifest.xml": fixtures.MANIFEST_QTI3.replace(
+                        'href="items/city.xml">\n   <file href="items/city.xml"/>', ">"
+                    )
+                }
+            ),
+            "resource 'city' has no file",
+        ),
+        (
+            fixtures.qti_package(
+                **{
+                    "items/city.xml": fixtures.TEXT_ITEM_21.replace(
+                        'mappedValue="1"', 'mappedValue="inf"'
+                    )
+                }
+            ),
+            "items/city.xml: 'inf' is not a usable number",
+        ),
+        (
+            fixtures.moodle_cartridge(
+                **{"i_quiz/assesment.xml": fixtures.QUIZ.replace(">100<", ">full<", 1)}
+            ),
+            "'full' is not a number",
+        ),
+    ],
+)
+def test_damaged_or_abusive_packages_are_refused_not_500(data, message):
+    with pytest.raises(PackageError, match=message):
+        load(data)
+
+
+def test_repeated_item_identifiers_are_made_unique_quickly():
+    imported = load(_many_items(3000))
+    identifiers = [item.identifier for item in imported.items]
+    assert len(set(identifiers)) == len(identifiers) == 3001  # the quiz had one already
+    assert max(map(len, identifiers)) <= 200

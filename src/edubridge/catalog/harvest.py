@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from lxml import etree
 
@@ -188,7 +188,8 @@ def _from_lom(record: etree._Element) -> dict[str, Any]:
         values["age_min"], values["age_max"] = (int(a) if a else None for a in ages.groups())
     duration = m.findtext("lom:educational/lom:typicalLearningTime/lom:duration", "", NS)
     if (time := DURATION.match(duration.strip())) and any(time.groups()):
-        values["learning_minutes"] = int(time.group(1) or 0) * 60 + int(time.group(2) or 0)
+        minutes = int(time.group(1) or 0) * 60 + int(time.group(2) or 0)
+        values["learning_minutes"] = minutes if minutes <= 100_000 else None
     return values
 
 
@@ -270,6 +271,7 @@ class Harvester:
         arguments = self._first_request(state)
         if "resumptionToken" in arguments:
             self.report.resumed = True
+        previous_token = ""
         while True:
             root = self.client.request(**arguments)
             error = _error(root)
@@ -287,9 +289,12 @@ class Harvester:
             token_element = root.find("o:ListRecords/o:resumptionToken", NS)
             token = (token_element.text or "").strip() if token_element is not None else ""
             records = root.findall("o:ListRecords/o:record", NS)
+            if token and token == previous_token:
+                raise HarvestError("the repository repeats its resumption token")
+            previous_token = token
             with transaction.atomic():
                 for record in records:
-                    self._store(record)
+                    self._store_or_skip(record)
                 if not state.resumption_token and not state.started:
                     state.started = root.findtext("o:responseDate", "", NS).strip()
                 state.resumption_token = token
@@ -322,6 +327,15 @@ class Harvester:
         state.started = state.resumption_token = ""
         state.finished_at = timezone.now()
         state.save()
+
+    def _store_or_skip(self, record: etree._Element) -> None:
+        """One record in a savepoint: a record the database refuses is skipped, not fatal."""
+        try:
+            with transaction.atomic():
+                self._store(record)
+        except DatabaseError as exc:
+            identifier = record.findtext("o:header/o:identifier", "?", NS)
+            self.report.skipped.append((identifier[:255], f"not storable: {exc}"[:300]))
 
     def _store(self, record: etree._Element) -> None:
         identifier = _text(record.findtext("o:header/o:identifier", "", NS), 255)

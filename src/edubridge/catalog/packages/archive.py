@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import stat
 import zipfile
+import zlib
 from typing import IO
 
 from django.conf import settings
@@ -28,6 +29,10 @@ class SafeZip:
     def __init__(self, source: IO[bytes], name: str = "package") -> None:
         self.name = name
         try:
+            # The central directory's own count, read before zipfile builds an object per entry.
+            end = zipfile._EndRecData(source)  # type: ignore[attr-defined]
+            if end and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ENTRIES:  # type: ignore[attr-defined]
+                raise PackageError(f"{name}: more than {MAX_ENTRIES} entries")
             self.zip = zipfile.ZipFile(source)
         except (zipfile.BadZipFile, OSError, ValueError) as exc:
             raise PackageError(f"{name}: not a zip archive") from exc
@@ -82,8 +87,11 @@ class SafeZip:
             where = f" (named in {referenced_by})" if referenced_by else ""
             raise PackageError(f"{path}: missing from the package{where}")
         limit = min(info.file_size, settings.PACKAGE_MAX_BYTES - self.read_total)
-        with self.zip.open(info) as entry:
-            data = entry.read(limit + 1)
+        try:
+            with self.zip.open(info) as entry:
+                data = entry.read(limit + 1)
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError) as exc:
+            raise PackageError(f"{info.filename}: damaged, it cannot be read") from exc
         if len(data) > limit:
             raise PackageError(f"{info.filename}: larger than its header says, or over the limit")
         self.read_total += len(data)

@@ -32,6 +32,7 @@ QTI_CP = {
     "http://www.imsglobal.org/xsd/imscp_v1p1": "2.x",
 }
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
+MAX_ITEMS = 5000
 
 
 @dataclass
@@ -80,6 +81,14 @@ class _Reader:
         }
         self.item_ids: set[str] = set()
 
+    def _first_file(self, resource: etree._Element) -> str:
+        paths = self._files(resource)
+        if not paths:
+            raise PackageError(
+                f"imsmanifest.xml: resource {resource.get('identifier')!r} has no file"
+            )
+        return paths[0]
+
     def _files(self, resource: etree._Element) -> list[str]:
         base = resource.get("{http://www.w3.org/XML/1998/namespace}base", "")
         paths = [
@@ -110,10 +119,14 @@ class _Reader:
 
     def _add(self, imported: Imported, items: list[qti.Item]) -> list[str]:
         ids = []
+        if len(imported.items) + len(items) > MAX_ITEMS:
+            raise PackageError(f"imsmanifest.xml: more than {MAX_ITEMS} items")
         for item in items:
-            identifier = item.identifier or f"item{len(self.item_ids) + 1}"
+            base = (item.identifier or "item")[:180]
+            identifier, n = base, 1
             while identifier in self.item_ids:
-                identifier += "_"
+                n += 1
+                identifier = f"{base}_{n}"
             item.identifier = identifier
             self.item_ids.add(identifier)
             imported.items.append(item)
@@ -182,7 +195,7 @@ class _Reader:
                 if paths:
                     nodes.append({"type": "page", "title": title, "path": paths[0]})
             elif kind.startswith("imswl_xmlv"):
-                path = self._files(resource)[0]
+                path = self._first_file(resource)
                 link = _xml(self.archive, path, "imsmanifest.xml")
                 url = (
                     link.find("{*}url").get("href", "") if link.find("{*}url") is not None else ""
@@ -226,14 +239,14 @@ class _Reader:
         for resource in self.resources.values():
             kind = resource.get("type", "")
             if kind.startswith("imsqti_item_xmlv"):
-                path = self._files(resource)[0]
+                path = self._first_file(resource)
                 item = qti.read_item(_xml(self.archive, path, "imsmanifest.xml"), path)
                 by_path[path] = self._add(imported, [item])[0]
             elif kind == "webcontent":
                 self._content(imported, resource)
         for resource in self.resources.values():
             if resource.get("type", "").startswith("imsqti_test_xmlv"):
-                path = self._files(resource)[0]
+                path = self._first_file(resource)
                 test = _xml(self.archive, path, "imsmanifest.xml")
                 refs = [
                     posixpath.normpath(posixpath.join(posixpath.dirname(path), r.get("href", "")))
@@ -311,6 +324,10 @@ def write_cartridge(
     cc_version: str = "1.3",
 ) -> tuple[bytes, list[str]]:
     """A ``.imscc``: 1.3 by default; 1.1 is what Moodle's importer reads."""
+    warnings: list[str] = []
+    if "imsmanifest.xml" in files:
+        files = {k: v for k, v in files.items() if k != "imsmanifest.xml"}
+        warnings.append("imsmanifest.xml: a file of the version with this name is left out")
     short = "v1p3" if cc_version == "1.3" else "v1p1"
     cp = f"http://www.imsglobal.org/xsd/imscc{short}/imscp_v1p1"
     lom_ns = f"http://ltsc.ieee.org/xsd/imscc{short}/LOM/manifest"
@@ -339,7 +356,6 @@ def write_cartridge(
     by_id = {item.identifier: item for item in items}
     page_ids = {path: f"R{n}" for n, path in enumerate(sorted(files), 1)}
     extra: dict[str, bytes] = {}
-    warnings: list[str] = []
     counter = iter(range(1, 1_000_000))
 
     def item_element(
@@ -354,6 +370,14 @@ def write_cartridge(
         etree.SubElement(element, f"{{{cp}}}title").text = node_title or "Untitled"
         return element
 
+    taken = {path.split("/", 1)[0] for path in files}
+
+    def fresh(prefix: str) -> str:
+        """A folder name for a generated file that no file of the version uses."""
+        while (ref := f"{prefix}{next(counter)}") in taken:
+            pass
+        return ref
+
     def place(parent: etree._Element, nodes: list[dict[str, Any]]) -> None:
         for node in nodes:
             kind = node["type"]
@@ -362,7 +386,7 @@ def write_cartridge(
             elif kind == "page" and node["path"] in page_ids:
                 item_element(parent, node["title"], page_ids[node["path"]])
             elif kind == "link":
-                ref = f"L{next(counter)}"
+                ref = fresh("L")
                 link = etree.Element(
                     f"{{http://www.imsglobal.org/xsd/imscc{short}/imswl_{short}}}webLink",
                     nsmap={None: f"http://www.imsglobal.org/xsd/imscc{short}/imswl_{short}"},
@@ -380,7 +404,7 @@ def write_cartridge(
                 etree.SubElement(resource, f"{{{cp}}}file", href=f"{ref}/weblink.xml")
                 item_element(parent, node["title"], ref)
             elif kind == "assessment":
-                ref = f"A{next(counter)}"
+                ref = fresh("A")
                 chosen = [by_id[i] for i in node.get("items", []) if i in by_id]
                 body, notes = qti12.write_assessment(ref, node["title"], chosen, cc_version)
                 warnings.extend(notes)

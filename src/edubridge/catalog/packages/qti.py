@@ -9,6 +9,7 @@ the response equals the correct one, a set for multiple, a sequence for ordered)
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -141,9 +142,12 @@ def _inner_html(element: etree._Element) -> str:
 
 def _float(value: str, where: str) -> float:
     try:
-        return float(value)
+        number = float(value)
     except ValueError as exc:
         raise PackageError(f"{where}: {value!r} is not a number") from exc
+    if not math.isfinite(number) or abs(number) > 1e9:
+        raise PackageError(f"{where}: {value!r} is not a usable number")
+    return number
 
 
 def version_of(root: etree._Element) -> str | None:
@@ -169,7 +173,7 @@ def read_item(root: etree._Element, where: str) -> Item:
     )
     if declaration is None:
         raise PackageError(f"{where}: no response declaration for {response_id!r}")
-    max_choices = int(_attr(interaction, "maxChoices", "1") or 1)
+    max_choices = int(_float(_attr(interaction, "maxChoices", "1") or "1", where))
     if kind == "choice" and (max_choices != 1 or _attr(declaration, "cardinality") == "multiple"):
         kind = "multiple_response"
     prompts = _find(interaction, "prompt")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from edubridge.catalog.packages.qti import Choice, Item
+from edubridge.catalog.packages.qti import Choice, Item, _float
 
 QTI12 = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 PROFILES = {
@@ -66,7 +66,7 @@ def read_assessment(root: etree._Element, where: str) -> tuple[str, list[Item], 
         case_sensitive = False
         for condition in element.iterfind(".//{*}respcondition"):
             points = [
-                float(s.text or 0)
+                _float(s.text or "0", where)
                 for s in condition.iterfind("{*}setvar")
                 if (s.text or "").strip()
             ]
