@@ -67,3 +67,28 @@ def test_a_release_is_published_after_both_partners_approve(
     page.get_by_role("button", name="Approve for Org B College").click()
     expect(page.locator("main")).to_contain_text("Published")
     assert Release.objects.get().status == ReleaseStatus.PUBLISHED
+
+
+def test_a_curator_imports_a_moodle_cartridge(page, org_a, curator_a, tmp_path, settings):
+    from tests.catalog.packages import moodle_cartridge
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "store")},
+        },
+    }
+    cartridge = tmp_path / "ml.imscc"
+    cartridge.write_bytes(moodle_cartridge())
+    sign_in(page, "a.curator")
+    page.goto("/catalog/share/")
+    page.get_by_role("link", name="Import it").click()
+    page.locator("#id_package").set_input_files(str(cartridge))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Machine learning basics")
+    expect(page.get_by_role("status").first).to_contain_text("Common Cartridge 1.1")
+    expect(page.get_by_role("status").first).to_contain_text("essay")  # the skipped item, said
+    expect(page.get_by_role("link", name="Moodle (Common Cartridge 1.1)")).to_be_visible()
+    resource = Resource.objects.get()
+    assert resource.versions.get().items.count() == 3

@@ -80,3 +80,20 @@ class ResourceForm(forms.Form):
         if data["description"]:
             values["description"] = {data["title_language"]: data["description"]}
         return values
+
+
+class PackageForm(forms.Form):
+    """A Common Cartridge or QTI package becomes a resource with a draft (or published) version."""
+
+    owner = forms.ModelChoiceField(
+        label=_("Shared by"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    package = forms.FileField(
+        label=_("Package"), help_text=_("Common Cartridge (.imscc) or QTI package (.zip)")
+    )
+    licence = forms.CharField(label=_("Licence (SPDX)"), max_length=64, initial="CC-BY-4.0")
+    publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ from edubridge.catalog import oai, views
 urlpatterns = [
     path("catalog/", views.catalog, name="catalog"),
     path("catalog/share/", views.share, name="share"),
+    path("catalog/import/", views.import_package, name="import-package"),
     path("catalog/<str:identifier>/", views.resource_page, name="resource"),
     path("catalog/<str:identifier>/v<int:number>/<path:path>", views.download, name="download"),
     path("oai", oai.endpoint, name="oai"),

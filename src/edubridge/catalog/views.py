@@ -14,9 +14,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edubridge.catalog import lrmi, search, services
+from edubridge.catalog import lrmi, packaging, search, services
 from edubridge.catalog.feeds import releases_feed
-from edubridge.catalog.forms import ResourceForm
+from edubridge.catalog.forms import PackageForm, ResourceForm
 from edubridge.catalog.models import (
     ContentFile,
     Release,
@@ -178,6 +178,36 @@ def share(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Shared."))
             return redirect("resource", identifier=resource.identifier)
     return render(request, "catalog/share.html", {"form": form})
+
+
+@login_required
+def import_package(request: HttpRequest) -> HttpResponse:
+    owners = organisations_where(request.user, Action.RESOURCE_MANAGE)
+    if not owners.exists():
+        raise PermissionDenied
+    form = PackageForm(request.POST or None, request.FILES or None, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        upload = data["package"]
+        try:
+            with transaction.atomic():
+                report = packaging.import_package(
+                    request.user,
+                    data["owner"],
+                    upload,
+                    name=upload.name or "package",
+                    licence=data["licence"].strip(),
+                )
+                if data["publish"]:
+                    services.publish_version(request.user, report.version)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else "package", error.message)
+        else:
+            messages.success(request, _("Imported from %(format)s.") % {"format": report.format})
+            for warning in report.warnings[:20]:
+                messages.warning(request, warning)
+            return redirect("resource", identifier=report.resource.identifier)
+    return render(request, "catalog/import.html", {"form": form})
 
 
 def release_list(request: HttpRequest) -> HttpResponse:
