@@ -149,3 +149,10 @@ classify(
     identifier=public("Identifier of the item"),
     data=public("Prompt, choices, correct response and scoring"),
 )
+classify(
+    "catalog.SearchChange",
+    retention="the latest few thousand changes",
+    id=internal("Order of the change"),
+    resource_id=internal("Resource whose search entry changed"),
+    stamp=internal("Random stamp of the change"),
+)

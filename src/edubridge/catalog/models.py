@@ -361,6 +361,18 @@ class SearchEntry(models.Model):
         return f"search text of {self.resource_id}"
 
 
+class SearchChange(models.Model):
+    """A resource whose search entry or facets changed: what each process's in-memory search
+    index catches up with. The random stamp tells a rolled-back or rebuilt log from the one
+    an index has seen."""
+
+    resource_id = models.BigIntegerField()
+    stamp = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return f"change {self.pk} of {self.resource_id}"
+
+
 class Facet(models.Model):
     """One facet value of a resource (kind, language, country, …): one row each, on any database."""
 

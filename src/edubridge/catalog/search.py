@@ -3,18 +3,20 @@
 Both index the same text: titles, descriptions, assessment item statements and aligned
 framework statements in every language, normalised by ``edubridge.align.text.tokens`` (CJK
 bigrams, folded Arabic and accents), so both find the same resources for the same query.
-Facets are rows of their own (``Facet``), counted over whatever matches.
+Facets are rows of their own (``Facet``), held in each process as numpy arrays
+(``search_index``) and counted there.
 """
 
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass, field
 
-from django.core.exceptions import EmptyResultSet
+import numpy as np
 from django.db import connection
-from django.db.models import Count, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 
 from edubridge.align.text import tokens
 from edubridge.catalog.models import (
@@ -22,10 +24,12 @@ from edubridge.catalog.models import (
     AssessmentItem,
     Facet,
     Resource,
+    SearchChange,
     SearchEntry,
     VersionStatus,
 )
 from edubridge.catalog.packages import qti
+from edubridge.catalog.search_index import INDEX
 from edubridge.catalog.xmltext import UNSAFE
 
 FACETS = ("kind", "language", "country", "subject", "level", "licence", "organisation", "item")
@@ -45,8 +49,24 @@ def _findable(resource: Resource) -> bool:
     return resource.harvested or resource.versions.filter(status=VersionStatus.PUBLISHED).exists()
 
 
+KEEP_CHANGES = 5000
+
+
+def changed(resource_id: int) -> None:
+    """Log the change for every process's in-memory index; keep the log short."""
+    change = SearchChange.objects.create(resource_id=resource_id, stamp=uuid.uuid4().hex)
+    if change.pk % 1000 == 0:
+        SearchChange.objects.filter(pk__lte=change.pk - KEEP_CHANGES).delete()
+
+
+@receiver(post_delete, sender=Resource)
+def _deleted(sender: type[Resource], instance: Resource, **kwargs: object) -> None:
+    changed(instance.pk)
+
+
 def index(resource: Resource) -> None:
     """Rebuild the search text and facets of a resource (only findable ones are found)."""
+    changed(resource.pk)
     Facet.objects.filter(resource=resource).delete()
     if not _findable(resource):
         SearchEntry.objects.filter(resource=resource).delete()
@@ -92,81 +112,33 @@ def _prefix(word: str) -> bool:
     return len(word) == 1 and bool(_CJK_CHAR.match(word))
 
 
-def _text(query: str) -> tuple[str, str, list[str]] | None:
-    """For a query with words: the FROM/WHERE part matching all of them, and its parameters.
+def _matches(words: list[str]) -> np.ndarray:
+    """The search entries matching all the words, by the database's own full-text engine.
 
     Both backends take a lone CJK character as the start of the indexed bigrams.
     """
-    words = tokens(query)[:20]
-    if not words:
-        return None
     if connection.vendor == "sqlite":
         match = " ".join(f'"{w}"*' if _prefix(w) else f'"{w}"' for w in words)
-        return (
-            "catalog_fts f JOIN catalog_searchentry e ON e.id = f.rowid",
-            "catalog_fts MATCH %s",
-            [match],
+        sql = "SELECT rowid FROM catalog_fts WHERE catalog_fts MATCH %s"
+        params = [match]
+    else:
+        terms = " & ".join(f"'{w}'" + (":*" if _prefix(w) else "") for w in words)
+        sql = (
+            "SELECT e.id FROM catalog_searchentry e "
+            "WHERE to_tsvector('simple', e.body) @@ to_tsquery('simple', %s)"
         )
-    # Each word quoted as a lexeme, joined by AND.
-    terms = " & ".join(f"'{w}'" + (":*" if _prefix(w) else "") for w in words)
-    return (
-        "catalog_searchentry e, to_tsquery('simple', %s) q",
-        "to_tsvector('simple', e.body) @@ q",
-        [terms],
-    )
-
-
-def _ranked(
-    text: tuple[str, str, list[str]], scope: QuerySet[Resource], limit: int, offset: int
-) -> list[int]:
-    """One page of the matching ids in ``scope``, best first, ties broken by id on both backends.
-
-    PostgreSQL divides its rank by document length, as SQLite's bm25 does.
-    """
-    tables, condition, params = text
-    try:
-        scope_sql, scope_params = scope.values("pk").query.sql_with_params()
-    except EmptyResultSet:
-        return []
-    rank = (
-        "bm25(catalog_fts)"
-        if connection.vendor == "sqlite"
-        else "-ts_rank_cd(to_tsvector('simple', e.body), q, 1)"
-    )
-    # Only constant fragments and Django's compiled SQL are joined; every value is a parameter.
-    sql = (
-        f"SELECT e.resource_id FROM {tables} WHERE {condition} AND e.resource_id IN ({scope_sql}) "  # noqa: S608
-        f"ORDER BY {rank}, e.resource_id LIMIT %s OFFSET %s"
-    )
+        params = [terms]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *scope_params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
 
 
-def _filtered(
-    resources: QuerySet[Resource], filters: dict[str, list[str]], skip: str = ""
-) -> QuerySet[Resource]:
-    for name, values in filters.items():
-        if name != skip:
-            resources = resources.filter(
-                pk__in=Facet.objects.filter(name=name, value__in=values).values("resource_id")
-            )
-    return resources
-
-
-def _count(scope: QuerySet[Resource], names: list[str]) -> dict[str, list[tuple[str, int]]]:
-    """Facet values and their counts over ``scope``, in one query, most frequent first."""
-    counts: dict[str, list[tuple[str, int]]] = {}
-    if not names:
-        return counts
-    rows = (
-        Facet.objects.filter(resource__in=scope.values("pk"), name__in=names)
-        .values("name", "value")
-        .annotate(n=Count("id"))
-    )
-    for row in rows:
-        counts.setdefault(row["name"], []).append((row["value"], row["n"]))
-    return {name: sorted(values, key=lambda v: (-v[1], v[0])) for name, values in counts.items()}
+def _all(masks: list[np.ndarray], start: np.ndarray) -> np.ndarray:
+    out = start.copy()
+    for mask in masks:
+        out &= mask
+    return out
 
 
 def search(
@@ -176,30 +148,36 @@ def search(
     limit: int = 20,
     offset: int = 0,
 ) -> Results:
-    """Matching resources (one page), their total, and facet counts; all in SQL, no id lists.
+    """Matching resources (one page), their total, and facet counts.
 
+    The database's full-text engine matches; the ranking (BM25), facets, filters and
+    recency come from the in-memory index (``search_index``), the same on both databases.
     Each chosen facet is counted with every filter but its own, so its other values stay
-    offered; the other facets are counted together in one query.
+    offered.
     """
     filters = clean_filters(filters or {})
-    base: QuerySet[Resource] = Resource.objects.filter(search_entry__isnull=False)
-    text = _text(query)
-    if text is not None:
-        tables, condition, params = text
-        base = base.filter(
-            # Constant fragments from _text; the words are parameters.
-            pk__in=RawSQL(f"SELECT e.resource_id FROM {tables} WHERE {condition}", params)  # noqa: S608,S611
-        )
-    resources = _filtered(base, filters)
-    total = resources.count()
-    counts = _count(resources, [name for name in FACETS if name not in filters])
+    arrays = INDEX.refresh()
+    match = arrays.alive
+    words = tokens(query)[:20]
+    if words:
+        match = np.zeros(len(arrays.pks), dtype=bool)
+        match[arrays.positions_of(_matches(words))] = True
+    masks = {name: INDEX.facet_mask(arrays, name, values) for name, values in filters.items()}
+    chosen = _all(list(masks.values()), match)
+    counts = INDEX.counts(arrays, chosen, [name for name in FACETS if name not in filters])
     for name in filters:
-        counts.update(_count(_filtered(base, filters, skip=name), [name]))
-    page = resources.select_related("owner", "country")
-    if text is None:
-        found = list(page.order_by("-updated_at", "-id")[offset : offset + limit])
+        others = [mask for other, mask in masks.items() if other != name]
+        counts.update(INDEX.counts(arrays, _all(others, match), [name]))
+    if not words:
+        ordered = arrays.recent[chosen[arrays.recent]]
     else:
-        chosen = _ranked(text, resources, limit, offset)
-        by_pk = {r.pk: r for r in page.filter(pk__in=chosen)}
-        found = [by_pk[pk] for pk in chosen]
-    return Results(found, total, {name: counts[name] for name in FACETS if counts.get(name)})
+        candidates = np.flatnonzero(chosen)
+        ranks = INDEX.rank(arrays, candidates, words)
+        ordered = candidates[np.lexsort((arrays.pks[candidates], ranks))]
+    page = [int(pk) for pk in arrays.pks[ordered[offset : offset + limit]]]
+    by_pk = Resource.objects.select_related("owner", "country", "origin").in_bulk(page)
+    return Results(
+        [by_pk[pk] for pk in page if pk in by_pk],
+        int(chosen.sum()),
+        {name: counts[name] for name in FACETS if counts.get(name)},
+    )
