@@ -245,7 +245,11 @@ def test_the_api_imports_a_package_and_serves_it_back(org_a, curator_a, client, 
     services.publish_version(curator_a, resource.versions.get())
     served = client.get(url)
     assert served.status_code == 200 and served["Content-Type"] == "application/zip"
-    assert len(load(served.content, "items.zip").items) == 2
+    body = b"".join(served.streaming_content)
+    assert len(load(body, "items.zip").items) == 2
+    # Made once: a published version never changes, so neither does its package.
+    services.update_resource(curator_a, resource, title={"en": "Renamed"})
+    assert b"".join(client.get(url).streaming_content) == body
     assert client.get(url.replace("qti3", "scorm")).status_code == 400
 
     hostile = io.BytesIO(fixtures.moodle_cartridge(**{"../x": "x"}))
@@ -332,3 +336,17 @@ def test_repeated_item_identifiers_are_made_unique_quickly():
     identifiers = [item.identifier for item in imported.items]
     assert len(set(identifiers)) == len(identifiers) == 3001  # the quiz had one already
     assert max(map(len, identifiers)) <= 200
+
+
+def test_scripts_in_prompts_and_choices_are_removed():
+    hostile = fixtures.ORDER_ITEM.replace(
+        "<qti-prompt>Put the steps in order.</qti-prompt>",
+        "<qti-prompt>Put <b>the steps</b> in order.<script>alert(1)</script>"
+        '<img src="steps.png" alt="steps" onerror="alert(2)"/></qti-prompt>',
+    ).replace("Collect <b>data</b>", '<a href="javascript:alert(3)">Collect</a> data')
+    item = items_by_id(load(fixtures.qti_package(**{"items/order.xml": hostile}), "q.zip"))["order"]
+    assert "script" not in item.prompt and "onerror" not in item.prompt
+    assert "<b>the steps</b>" in item.prompt and 'alt="steps"' in item.prompt
+    assert "javascript" not in item.choices[2].text
+    again = qti.read_item(etree.fromstring(qti.write_item(item)), "again.xml")
+    assert again.prompt == item.prompt and again.choices == item.choices

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -175,7 +176,7 @@ def import_package(
 
 
 @router.get("/resources/{identifier}/package", auth=anyone)
-def export_package(request: HttpRequest, identifier: str, format: str = "cc1.3") -> HttpResponse:
+def export_package(request: HttpRequest, identifier: str, format: str = "cc1.3") -> FileResponse:
     """The latest published version as ``cc1.3``, ``cc1.1`` (for Moodle) or ``qti3``."""
     resource = get_object_or_404(
         Resource, identifier=canonical_uuid(identifier), origin__isnull=True
@@ -183,10 +184,11 @@ def export_package(request: HttpRequest, identifier: str, format: str = "cc1.3")
     version = resource.versions.filter(status=VersionStatus.PUBLISHED).order_by("-number").first()
     if version is None:
         raise Http404("This resource has no published version.")
-    data, _ = packaging.export_package(version, format)
+    name = packaging.stored_export(version, format)
     suffix = "zip" if format == "qti3" else "imscc"
-    response = HttpResponse(data, content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{resource.identifier}-v{version.number}.{suffix}"'
+    return FileResponse(
+        default_storage.open(name, "rb"),
+        as_attachment=True,
+        filename=f"{resource.identifier}-v{version.number}.{suffix}",
+        content_type="application/zip",
     )
-    return response

@@ -8,15 +8,24 @@ version, files and items are then written in one transaction.
 from __future__ import annotations
 
 import io
+import tempfile
 from dataclasses import dataclass
 from functools import partial
 from typing import IO, Any
 
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import transaction
 
 from edubridge.catalog import services
-from edubridge.catalog.models import AssessmentItem, Resource, ResourceKind, ResourceVersion
+from edubridge.catalog.models import (
+    AssessmentItem,
+    Resource,
+    ResourceKind,
+    ResourceVersion,
+    VersionStatus,
+    in_language,
+)
 from edubridge.catalog.packages import qti
 from edubridge.catalog.packages.archive import PackageError
 from edubridge.catalog.packages.cartridge import (
@@ -116,30 +125,57 @@ def items_of(version: ResourceVersion) -> list[qti.Item]:
     return [qti.Item.from_json(row.data) for row in version.items.all()]
 
 
-def export_package(version: ResourceVersion, package_format: str) -> tuple[bytes, list[str]]:
-    """The version as ``cc1.3``, ``cc1.1`` (what Moodle imports) or ``qti3``."""
+def _write(version: ResourceVersion, package_format: str, target: IO[bytes]) -> list[str]:
+    """The version as ``cc1.3``, ``cc1.1`` (what Moodle imports) or ``qti3``, with the
+    metadata it was published with, so the same version always gives the same package."""
     if package_format not in FORMATS:
         raise DomainError(
-            ErrorCode.INVALID,
-            f"format: choose one of {', '.join(FORMATS)}",
-            field="format",
+            ErrorCode.INVALID, f"format: choose one of {', '.join(FORMATS)}", field="format"
         )
     resource = version.resource
+    metadata = version.metadata or services.metadata_of(resource)
+    languages = metadata.get("languages") or ["en"]
+    title = in_language(metadata.get("title") or resource.title, languages[0])
     items = items_of(version)
-    language = resource.languages[0] if resource.languages else "en"
     if package_format == "qti3":
         if not items:
             raise DomainError(ErrorCode.INVALID, "format: this version has no assessment items")
-        return write_qti_package(resource.title_in(language), items), []
+        write_qti_package(title, items, target)
+        return []
     files: dict[str, Opener] = {
         f.path: partial(default_storage.open, f.storage_name, "rb") for f in version.files.all()
     }
     return write_cartridge(
-        title=resource.title_in(language),
-        description=resource.description_in(language),
-        language=language,
+        title=title,
+        description=in_language(metadata.get("description") or {}, languages[0]),
+        language=languages[0],
         files=files,
         outline=version.outline,
         items=items,
         cc_version=package_format.removeprefix("cc"),
+        target=target,
     )
+
+
+def export_package(version: ResourceVersion, package_format: str) -> tuple[bytes, list[str]]:
+    buffer = io.BytesIO()
+    warnings = _write(version, package_format, buffer)
+    return buffer.getvalue(), warnings
+
+
+def stored_export(version: ResourceVersion, package_format: str) -> str:
+    """The storage name of the package of a published version, made once: a published
+    version never changes, so neither does its package."""
+    if version.status != VersionStatus.PUBLISHED:
+        raise DomainError(ErrorCode.CONFLICT, "Only a published version is exported.")
+    if package_format not in FORMATS:
+        raise DomainError(
+            ErrorCode.INVALID, f"format: choose one of {', '.join(FORMATS)}", field="format"
+        )
+    name = f"packages/{version.resource.identifier}/v{version.number}.{package_format}.zip"
+    if not default_storage.exists(name):
+        with tempfile.TemporaryFile() as spool:
+            _write(version, package_format, spool)
+            spool.seek(0)
+            default_storage.save(name, File(spool))
+    return name

@@ -7,7 +7,6 @@ stored until the whole package has been read and checked.
 
 from __future__ import annotations
 
-import io
 import posixpath
 import uuid
 import zipfile
@@ -322,7 +321,8 @@ def write_cartridge(
     outline: list[dict[str, Any]],
     items: list[qti.Item],
     cc_version: str = "1.3",
-) -> tuple[bytes, list[str]]:
+    target: IO[bytes],
+) -> list[str]:
     """A ``.imscc``: 1.3 by default; 1.1 is what Moodle's importer reads."""
     warnings: list[str] = []
     if "imsmanifest.xml" in files:
@@ -424,8 +424,7 @@ def write_cartridge(
             resources, f"{{{cp}}}resource", identifier=ref, type="webcontent", href=path
         )
         etree.SubElement(resource, f"{{{cp}}}file", href=path)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
             "imsmanifest.xml",
             etree.tostring(manifest, xml_declaration=True, encoding="UTF-8", pretty_print=True),
@@ -436,10 +435,10 @@ def write_cartridge(
             with opener() as content, archive.open(path, "w") as target:
                 while chunk := content.read(1 << 20):
                     target.write(chunk)
-    return buffer.getvalue(), warnings
+    return warnings
 
 
-def write_qti_package(title: str, items: list[qti.Item]) -> bytes:
+def write_qti_package(title: str, items: list[qti.Item], target: IO[bytes]) -> None:
     """A QTI 3.0 content package: one file per item and a test that lists them all."""
     cp = "http://www.imsglobal.org/xsd/qti/qtiv3p0/imscp_v1p1"
     manifest = etree.Element(
@@ -480,8 +479,7 @@ def write_qti_package(title: str, items: list[qti.Item]) -> bytes:
         href="test.xml",
     )
     etree.SubElement(test_resource, f"{{{cp}}}file", href="test.xml")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for n, item in enumerate(items, 1):
             path = f"items/item{n}.xml"
             archive.writestr(path, qti.write_item(item))
@@ -505,4 +503,3 @@ def write_qti_package(title: str, items: list[qti.Item]) -> bytes:
             "imsmanifest.xml",
             etree.tostring(manifest, xml_declaration=True, encoding="UTF-8", pretty_print=True),
         )
-    return buffer.getvalue()

@@ -14,7 +14,8 @@ import re
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from lxml import etree
+import nh3
+from lxml import etree, html
 
 from edubridge.catalog.packages.archive import PackageError
 
@@ -78,8 +79,14 @@ class Item:
         return [self.title, _plain(self.prompt), *(_plain(c.text) for c in self.choices)]
 
 
-def _plain(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+def _plain(markup: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+
+
+def clean_html(markup: str) -> str:
+    """Prompts and choices from a package, with scripts, event handlers and javascript: URLs
+    removed (an allow-list, by nh3): they travel on to pages and to other platforms."""
+    return nh3.clean(markup).strip()
 
 
 def score(item: Item, response: str | list[str] | None) -> float:
@@ -131,13 +138,13 @@ def _inner_html(element: etree._Element) -> str:
     """Mixed content as XHTML without namespaces, for prompts and choices."""
     parts = [element.text or ""]
     for child in element:
-        copy = etree.fromstring(etree.tostring(child))
+        copy = etree.fromstring(etree.tostring(child, with_tail=False))
         for node in copy.iter():
             if isinstance(node.tag, str):
                 node.tag = etree.QName(node).localname
         etree.cleanup_namespaces(copy)
         parts.append(etree.tostring(copy, encoding="unicode", with_tail=False) + (child.tail or ""))
-    return "".join(parts).strip()
+    return clean_html("".join(parts))
 
 
 def _float(value: str, where: str) -> float:
@@ -250,20 +257,16 @@ def _sub(
     return element
 
 
-def _html_into(parent: etree._Element, html: str) -> None:
-    """Put stored (X)HTML into a QTI element; text that is not XML goes in as text."""
-    try:
-        wrapper = etree.fromstring(
-            f"<div>{html}</div>", parser=etree.XMLParser(resolve_entities=False, no_network=True)
-        )
-    except etree.XMLSyntaxError:
-        parent.text = _plain(html)
-        return
+def _html_into(parent: etree._Element, markup: str) -> None:
+    """Put stored HTML into a QTI element, its elements in the QTI namespace."""
+    wrapper = html.fragment_fromstring(clean_html(markup) or "", create_parent="div")
     parent.text = wrapper.text
     for child in wrapper:
+        if not isinstance(child.tag, str):
+            continue
         for node in child.iter():
             if isinstance(node.tag, str):
-                node.tag = _q(etree.QName(node).localname)
+                node.tag = _q(node.tag)
         parent.append(child)
 
 

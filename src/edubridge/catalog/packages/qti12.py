@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from edubridge.catalog.packages.qti import Choice, Item, _float
+from edubridge.catalog.packages.qti import Choice, Item, _float, clean_html
 
 QTI12 = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 PROFILES = {
@@ -38,7 +38,7 @@ def _field(item: etree._Element, label: str) -> str:
 def _mattext(element: etree._Element | None) -> str:
     if element is None:
         return ""
-    return "".join(t.text or "" for t in element.iterfind(".//{*}mattext")).strip()
+    return clean_html("".join(t.text or "" for t in element.iterfind(".//{*}mattext")))
 
 
 def read_assessment(root: etree._Element, where: str) -> tuple[str, list[Item], list[str]]:
