@@ -1,5 +1,7 @@
 """Searching, sharing and releasing in the browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -92,3 +94,31 @@ def test_a_curator_imports_a_moodle_cartridge(page, org_a, curator_a, tmp_path, 
     expect(page.get_by_role("link", name="Moodle (Common Cartridge 1.1)")).to_be_visible()
     resource = Resource.objects.get()
     assert resource.versions.get().items.count() == 3
+
+
+def test_a_curator_makes_and_reorders_a_collection(page, org_a, curator_a, publish, live_server):
+    first = publish(org_a, curator_a, {"en": "First steps in AI"})
+    second = publish(org_a, curator_a, {"en": "Data and bias"})
+    sign_in(page, "a.curator")
+    page.goto("/catalog/")
+    page.get_by_role("link", name="Collections").click()
+    page.get_by_role("link", name="New collection").click()
+    page.locator("#id_title").fill("AI path for teachers")
+    page.get_by_label("Resources, in order").fill(
+        f"{live_server.url}/catalog/{second.identifier}/\n{first.identifier}"
+    )
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("AI path for teachers")
+    expect(page.locator("ol.hits li")).to_have_text(
+        [re.compile("^Data and bias"), re.compile("^First steps in AI")]
+    )
+    page.get_by_role("link", name="Edit").click()
+    page.get_by_label("Resources, in order").fill(f"{first.identifier}\nnot a resource")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("is not a published resource")).to_be_visible()
+    expect(page.get_by_label("Resources, in order")).to_have_value(
+        f"{first.identifier}\nnot a resource"
+    )  # the curator's input is kept
+    page.get_by_label("Resources, in order").fill(str(first.identifier))
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("ol.hits li")).to_have_count(1)

@@ -168,3 +168,29 @@ def test_collections_list_published_resources_in_order(org_a, org_b, curator_a, 
         curator_a, org_a, title={"en": "AI basics"}, resources=[first], collection=collection
     )
     assert collection.entries.count() == 1
+
+
+def test_sweeping_removes_only_old_blobs_no_version_uses(org_a, curator_a, publish, settings):
+    import os
+    import time
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile as Blob
+    from django.core.management import call_command
+
+    from edubridge.catalog import sweep
+
+    publish(org_a, curator_a, {"en": "Kept"}, files={"a.html": b"<p>kept</p>"})
+    old = default_storage.save("content/sha256/ab/" + "ab" * 32, Blob(b"left by a failed upload"))
+    recent = default_storage.save("content/sha256/cd/" + "cd" * 32, Blob(b"upload under way"))
+    two_hours_ago = time.time() - 7200
+    os.utime(default_storage.path(old), (two_hours_ago, two_hours_ago))
+    assert sweep.orphans() == [old]
+    out = io.StringIO()
+    call_command("sweep_files", "--dry-run", stdout=out)
+    assert default_storage.exists(old) and "1 unused files found" in out.getvalue()
+    assert sweep.sweep() == [old]
+    assert not default_storage.exists(old) and default_storage.exists(recent)
+    assert sweep.sweep(timedelta(0)) == [recent]
+    kept = ContentFile.objects.get().storage_name
+    assert default_storage.exists(kept)

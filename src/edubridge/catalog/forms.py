@@ -1,5 +1,6 @@
 """Web forms of the catalog; they parse input, services decide."""
 
+import re
 from typing import Any
 
 from django import forms
@@ -97,3 +98,40 @@ class PackageForm(forms.Form):
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+UUID_IN_TEXT = re.compile(
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+)
+
+
+class CollectionForm(forms.Form):
+    owner = forms.ModelChoiceField(
+        label=_("Made by"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    title_language = forms.ChoiceField(label=_("Language of the title"), choices=settings.LANGUAGES)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    description = forms.CharField(
+        label=_("Description"), max_length=5000, required=False, widget=forms.Textarea
+    )
+    resources = forms.CharField(
+        label=_("Resources, in order"),
+        widget=forms.Textarea,
+        required=False,
+        max_length=100_000,
+        help_text=_("One per line: the link of a resource page, or its identifier."),
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+    def identifiers(self) -> list[str]:
+        """The identifier on each non-empty line; a line without one is kept as it is, so
+        that the service names it."""
+        lines = [line.strip() for line in self.cleaned_data["resources"].splitlines()]
+        return [
+            found.group(0) if (found := UUID_IN_TEXT.search(line)) else line
+            for line in lines
+            if line
+        ]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -16,8 +17,9 @@ from django.views.decorators.http import require_POST
 
 from edubridge.catalog import lrmi, packaging, search, services
 from edubridge.catalog.feeds import releases_feed
-from edubridge.catalog.forms import PackageForm, ResourceForm
+from edubridge.catalog.forms import CollectionForm, PackageForm, ResourceForm
 from edubridge.catalog.models import (
+    Collection,
     ContentFile,
     Release,
     ReleaseStatus,
@@ -208,6 +210,85 @@ def import_package(request: HttpRequest) -> HttpResponse:
                 messages.warning(request, warning)
             return redirect("resource", identifier=report.resource.identifier)
     return render(request, "catalog/import.html", {"form": form})
+
+
+def collection_list(request: HttpRequest) -> HttpResponse:
+    collections = Collection.objects.select_related("owner").annotate(size=Count("entries"))
+    language = translation.get_language() or "en"
+    return render(
+        request,
+        "catalog/collections.html",
+        {
+            "collections": [(c, c.title_in(language)) for c in collections[:200]],
+            "can_make": organisations_where(request.user, Action.RESOURCE_MANAGE).exists(),
+        },
+    )
+
+
+def collection_page(request: HttpRequest, identifier: str) -> HttpResponse:
+    collection = get_object_or_404(
+        Collection.objects.select_related("owner"), identifier=canonical_uuid(identifier)
+    )
+    language = translation.get_language() or "en"
+    entries = collection.entries.select_related("resource__owner", "resource__origin")
+    return render(
+        request,
+        "catalog/collection.html",
+        {
+            "collection": collection,
+            "title": collection.title_in(language),
+            "description": collection.description_in(language),
+            "resources": [(e.resource, e.resource.title_in(language)) for e in entries],
+            "manager": can(request.user, Action.RESOURCE_MANAGE, collection.owner),
+        },
+    )
+
+
+@login_required
+def collection_edit(request: HttpRequest, identifier: str = "") -> HttpResponse:
+    owners = organisations_where(request.user, Action.RESOURCE_MANAGE)
+    collection = None
+    initial: dict[str, object] = {}
+    if identifier:
+        collection = get_object_or_404(Collection, identifier=canonical_uuid(identifier))
+        if not can(request.user, Action.RESOURCE_MANAGE, collection.owner):
+            raise PermissionDenied
+        language = next(iter(collection.title), "en")
+        initial = {
+            "owner": collection.owner,
+            "title_language": language,
+            "title": collection.title.get(language, ""),
+            "description": collection.description.get(language, ""),
+            "resources": "\n".join(
+                str(e.resource.identifier) for e in collection.entries.select_related("resource")
+            ),
+        }
+    elif not owners.exists():
+        raise PermissionDenied
+    form = CollectionForm(request.POST or None, initial=initial, owners=owners)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        language = data["title_language"]
+        title = {**(collection.title if collection else {}), language: data["title"]}
+        description = dict(collection.description) if collection else {}
+        if data["description"]:
+            description[language] = data["description"]
+        try:
+            saved = services.save_collection(
+                request.user,
+                data["owner"],
+                title=title,
+                description=description,
+                resources=form.identifiers(),
+                collection=collection,
+            )
+        except DomainError as error:
+            field = "resources" if (error.field or "").startswith("resources") else error.field
+            form.add_error(field if field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("collection", identifier=saved.identifier)
+    return render(request, "catalog/collection_edit.html", {"form": form, "collection": collection})
 
 
 def release_list(request: HttpRequest) -> HttpResponse:
