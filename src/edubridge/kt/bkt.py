@@ -1,0 +1,226 @@
+"""Bayesian Knowledge Tracing, fitted per skill by EM with several random restarts.
+
+Per skill: ``prior`` P(known before the first answer), ``learn`` P(unknown -> known after an
+answer), ``forget`` (0 unless ``forgets``), and ``guess`` and ``slip``, per item when
+``multigs``. Guess and slip are kept at or below ``max_guess`` and ``max_slip``: above 0.5 a
+model "knows" what its learners get wrong, which explains the data and means nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from edubridge.kt import _bkt_kernels as kernels
+from edubridge.kt.base import Estimator
+from edubridge.kt.data import Responses
+
+FLOOR = 1e-4
+
+
+@dataclass
+class _Sequences:
+    order: np.ndarray  # rows of the table, grouped by skill, learner, time
+    obs: np.ndarray
+    cls: np.ndarray  # guess/slip class of each answer (0, or the item with multigs)
+    seq_ptr: np.ndarray
+    skill_ptr: np.ndarray
+
+
+class BKT(Estimator):
+    """Bayesian Knowledge Tracing.
+
+    Fitted attributes: ``skills_`` (labels), ``prior_``, ``learn_``, ``forget_`` (one per
+    skill), ``guess_`` and ``slip_`` (skills x classes: 1, or one per item with
+    ``multigs``), ``items_``, ``log_likelihood_`` per skill, ``n_iter_``.
+    """
+
+    def __init__(
+        self,
+        *,
+        forgets: bool = False,
+        multigs: bool = False,
+        num_fits: int = 5,
+        max_iter: int = 100,
+        tol: float = 1e-4,
+        max_guess: float = 0.4,
+        max_slip: float = 0.4,
+        random_state: int | None = None,
+    ) -> None:
+        self.forgets = forgets
+        self.multigs = multigs
+        self.num_fits = num_fits
+        self.max_iter = max_iter
+        self.tol = tol
+        self.max_guess = max_guess
+        self.max_slip = max_slip
+        self.random_state = random_state
+
+    def _sequences(self, data: Responses) -> _Sequences:
+        order = np.lexsort((np.arange(len(data)), data.learner, data.skill))
+        skill, learner = data.skill[order], data.learner[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = (skill[1:] != skill[:-1]) | (learner[1:] != learner[:-1])
+        seq_ptr = np.append(np.flatnonzero(starts), len(order)).astype(np.int64)
+        seq_skill = skill[seq_ptr[:-1]]
+        skill_ptr = np.searchsorted(seq_skill, np.arange(len(data.skills) + 1)).astype(np.int64)
+        cls = data.item[order] if self.multigs else np.zeros(len(order), dtype=np.int64)
+        return _Sequences(order, data.correct[order].astype(np.int8), cls, seq_ptr, skill_ptr)
+
+    def fit(self, responses: Responses) -> BKT:
+        data = responses
+        seqs = self._sequences(data)
+        n_skills = len(data.skills)
+        n_classes = len(data.items) if self.multigs else 1
+        rng = np.random.default_rng(self.random_state)
+        best: dict[str, np.ndarray] | None = None
+        for _ in range(max(1, self.num_fits)):
+            params = {
+                "prior": rng.uniform(0.05, 0.95, n_skills),
+                "learn": rng.uniform(0.05, 0.5, n_skills),
+                "forget": rng.uniform(0.01, 0.2, n_skills) if self.forgets else np.zeros(n_skills),
+                "guess": np.repeat(rng.uniform(0.05, self.max_guess, (n_skills, 1)), n_classes, 1),
+                "slip": np.repeat(rng.uniform(0.05, self.max_slip, (n_skills, 1)), n_classes, 1),
+            }
+            fitted, loglik, n_iter = self._em(seqs, params)
+            if best is None:
+                best = {**fitted, "loglik": loglik, "n_iter": np.full(n_skills, n_iter)}
+            else:
+                better = loglik > best["loglik"]
+                for name, values in fitted.items():
+                    best[name][better] = values[better]
+                best["loglik"][better] = loglik[better]
+                best["n_iter"][better] = n_iter
+        assert best is not None
+        self.skills_, self.items_ = data.skills, data.items
+        self.prior_, self.learn_, self.forget_ = best["prior"], best["learn"], best["forget"]
+        self.guess_, self.slip_ = best["guess"], best["slip"]
+        self.log_likelihood_, self.n_iter_ = best["loglik"], best["n_iter"]
+        self.state_: dict[tuple[str, str], float] = {}
+        return self
+
+    def _em(
+        self, seqs: _Sequences, params: dict[str, np.ndarray]
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
+        previous = np.full(len(params["prior"]), -np.inf)
+        loglik = previous
+        n_iter = 0
+        for n_iter in range(1, self.max_iter + 1):  # noqa: B007
+            acc, guess_acc, slip_acc = kernels.e_step(
+                seqs.obs, seqs.cls, seqs.seq_ptr, seqs.skill_ptr, *params.values()
+            )
+            loglik = acc[:, 6]
+            has = acc[:, 1] > 0
+            params["prior"] = np.where(has, _ratio(acc[:, 0], acc[:, 1]), params["prior"])
+            params["learn"] = _ratio(acc[:, 2], acc[:, 3], params["learn"])
+            if self.forgets:
+                params["forget"] = _ratio(acc[:, 4], acc[:, 5], params["forget"])
+            params["guess"] = np.minimum(
+                _ratio(guess_acc[:, :, 0], guess_acc[:, :, 1], params["guess"]), self.max_guess
+            )
+            params["slip"] = np.minimum(
+                _ratio(slip_acc[:, :, 0], slip_acc[:, :, 1], params["slip"]), self.max_slip
+            )
+            for name in params:
+                params[name] = np.clip(params[name], 0.0 if name == "forget" else FLOOR, 1 - FLOOR)
+            if not self.forgets:
+                params["forget"] = np.zeros_like(params["forget"])
+            if np.all(np.abs(loglik - previous) <= self.tol * np.maximum(1.0, np.abs(loglik))):
+                break
+            previous = loglik
+        return params, loglik, n_iter
+
+    def _predict(self, responses: Responses, *, remember: bool) -> tuple[np.ndarray, np.ndarray]:
+        self._check_fitted()
+        data = responses
+        skill_map = _map(data.skills, self.skills_)
+        if (skill_map < 0).any():
+            unknown = str(data.skills[skill_map < 0][0])
+            raise ValueError(f"skill: {unknown!r} was not in the data the model was fitted on")
+        item_map = _map(data.items, self.items_) if self.multigs else None
+        order = np.lexsort((np.arange(len(data)), data.learner, data.skill))
+        skill = skill_map[data.skill[order]]
+        learner = data.learner[order]
+        starts = np.ones(len(order), dtype=bool)
+        starts[1:] = (skill[1:] != skill[:-1]) | (learner[1:] != learner[:-1])
+        state = np.full(len(order), np.nan)
+        for t in np.flatnonzero(starts):
+            key = (str(data.learners[learner[t]]), str(self.skills_[skill[t]]))
+            state[t] = self.state_.get(key, np.nan)
+        if item_map is None:
+            cls = np.zeros(len(order), dtype=np.int64)
+            guess, slip = self.guess_, self.slip_
+        else:
+            # Items it has not seen take the skill's mean guess and slip.
+            cls = item_map[data.item[order]]
+            unseen = cls < 0
+            cls = np.where(unseen, len(self.items_), cls)
+            guess = np.hstack([self.guess_, self.guess_.mean(1, keepdims=True)])
+            slip = np.hstack([self.slip_, self.slip_.mean(1, keepdims=True)])
+        out, after = kernels.predict(
+            data.correct[order].astype(np.int8),
+            cls,
+            skill,
+            starts,
+            self.prior_,
+            self.learn_,
+            self.forget_,
+            guess,
+            slip,
+            state,
+        )
+        if remember:
+            ends = np.append(np.flatnonzero(starts)[1:] - 1, len(order) - 1)[: len(order)]
+            for t in ends:
+                key = (str(data.learners[learner[t]]), str(self.skills_[skill[t]]))
+                self.state_[key] = float(after[t])
+        probabilities = np.empty(len(order))
+        probabilities[order] = out
+        mastery = np.empty(len(order))
+        mastery[order] = after
+        return probabilities, mastery
+
+    def predict_proba(self, responses: Responses) -> np.ndarray:
+        """P(correct) of each answer (one per input row), from the answers before it."""
+        return responses.per_input_row(self._predict(responses, remember=False)[0])
+
+    def partial_fit(self, responses: Responses) -> BKT:
+        """Follow learners through new answers: their knowledge is kept for the next ones."""
+        self._predict(responses, remember=True)
+        return self
+
+    def mastery(self, learner: str, skill: str) -> float:
+        """P(known) of a skill for a learner now (the prior if it has not answered)."""
+        self._check_fitted()
+        index = np.flatnonzero(self.skills_ == skill)
+        if not len(index):
+            raise ValueError(f"skill: {skill!r} is not a skill of this model")
+        return self.state_.get((learner, skill), float(self.prior_[index[0]]))
+
+    def params_of(self, skill: str) -> dict[str, Any]:
+        index = np.flatnonzero(self.skills_ == skill)
+        if not len(index):
+            raise ValueError(f"skill: {skill!r} is not a skill of this model")
+        k = index[0]
+        return {
+            "prior": float(self.prior_[k]),
+            "learn": float(self.learn_[k]),
+            "forget": float(self.forget_[k]),
+            "guess": self.guess_[k].copy(),
+            "slip": self.slip_[k].copy(),
+        }
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, fallback: np.ndarray | None = None) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = num / den
+    return np.where(den > 0, value, fallback if fallback is not None else 0.5)
+
+
+def _map(labels: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Index of each label in ``known`` (sorted labels), -1 where it is not there."""
+    where = np.minimum(np.searchsorted(known, labels), max(len(known) - 1, 0))
+    found = known[where] == labels if len(known) else np.zeros(len(labels), bool)
+    return np.where(found, where, -1)

@@ -1,0 +1,171 @@
+"""Responses: the tidy table every knowledge-tracing model reads.
+
+One row per answer: ``learner``, ``skill``, ``item``, ``correct`` (0 or 1) and an optional
+``timestamp`` (any sortable number; without it, the row order is the time order). Build
+it from columns (lists or numpy arrays) or from any table that gives columns by name, a
+pandas DataFrame included::
+
+    Responses.from_columns(learner=[...], skill=[...], item=[...], correct=[...])
+    Responses.from_frame(df)  # columns learner/user_id, skill/skill_name, item, correct
+
+A row of several skills names them joined by ``~`` (the ASSISTments convention); models
+trace each of them. Labels become integer codes; the labels are kept to read them back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+ALIASES = {
+    "learner": ("learner", "user_id", "student_id"),
+    "skill": ("skill", "skill_name", "skills"),
+    "item": ("item", "item_id", "problem_id"),
+    "correct": ("correct",),
+    "timestamp": ("timestamp", "order_id", "time"),
+}
+
+
+def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    labels, codes = np.unique(values.astype(str), return_inverse=True)
+    return codes.astype(np.int64), labels
+
+
+@dataclass(frozen=True)
+class Responses:
+    learner: np.ndarray  # int64 codes into learners
+    skill: np.ndarray  # int64 codes into skills, one per row (multi-skill rows are repeated)
+    item: np.ndarray  # int64 codes into items
+    correct: np.ndarray  # int8, 0 or 1
+    timestamp: np.ndarray  # float64
+    row: np.ndarray  # int64: the input row each row came from
+    learners: np.ndarray  # labels
+    skills: np.ndarray
+    items: np.ndarray
+    size: int  # rows of the input
+
+    def __len__(self) -> int:
+        return len(self.correct)
+
+    @classmethod
+    def from_columns(
+        cls,
+        *,
+        learner: Sequence[Any] | np.ndarray,
+        skill: Sequence[Any] | np.ndarray,
+        correct: Sequence[Any] | np.ndarray,
+        item: Sequence[Any] | np.ndarray | None = None,
+        timestamp: Sequence[Any] | np.ndarray | None = None,
+    ) -> Responses:
+        columns = {"learner": np.asarray(learner), "skill": np.asarray(skill)}
+        columns["correct"] = np.asarray(correct)
+        columns["item"] = np.asarray(item) if item is not None else columns["skill"]
+        n = len(columns["correct"])
+        if timestamp is not None:
+            columns["timestamp"] = np.asarray(timestamp)
+        for name, values in columns.items():
+            if values.ndim != 1:
+                raise ValueError(f"{name}: expected one column of values, got {values.shape}")
+        lengths = {name: len(values) for name, values in columns.items()}
+        if len(set(lengths.values())) > 1:
+            listed = ", ".join(f"{name} {length}" for name, length in lengths.items())
+            raise ValueError(f"the columns differ in length: {listed}")
+        correct_values = _binary(columns["correct"])
+        stamps = np.arange(n, dtype=np.float64)
+        if timestamp is not None:
+            try:
+                stamps = columns["timestamp"].astype(np.float64)
+            except (TypeError, ValueError) as exc:
+                raise ValueError("timestamp: values must be numbers") from exc
+            if not np.isfinite(stamps).all():
+                bad_row = int(np.flatnonzero(~np.isfinite(stamps))[0])
+                raise ValueError(f"timestamp: row {bad_row} is not a finite number")
+        skill_text = columns["skill"].astype(str)
+        parts = np.char.split(skill_text, "~")
+        counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n)
+        row = np.repeat(np.arange(n, dtype=np.int64), counts)
+        flat = np.array([s for p in parts for s in p], dtype=str) if n else np.zeros(0, str)
+        if n and (flat == "").any():
+            bad = int(row[np.flatnonzero(flat == "")[0]])
+            raise ValueError(f"skill: row {bad} names no skill")
+        learner_codes, learners = _codes(columns["learner"])
+        skill_codes, skills = _codes(flat)
+        item_codes, items = _codes(columns["item"])
+        # Time order within each learner; ties keep the input order.
+        order = np.lexsort((row, stamps[row], learner_codes[row]))
+        return cls(
+            learner=learner_codes[row][order],
+            skill=skill_codes[order],
+            item=item_codes[row][order],
+            correct=correct_values[row][order],
+            timestamp=stamps[row][order],
+            row=row[order],
+            learners=learners,
+            skills=skills,
+            items=items,
+            size=n,
+        )
+
+    @classmethod
+    def from_frame(cls, frame: Mapping[str, Any] | Any) -> Responses:
+        """From any table with named columns (a pandas DataFrame, a dict of arrays)."""
+        names = list(frame.keys())  # a dict's keys, or a DataFrame's column names
+        found: dict[str, Any] = {}
+        for field, aliases in ALIASES.items():
+            name = next((a for a in aliases if a in names), None)
+            if name is not None:
+                found[field] = np.asarray(frame[name])
+        for required in ("learner", "skill", "correct"):
+            if required not in found:
+                raise ValueError(f"{required}: no column named {' or '.join(ALIASES[required])}")
+        return cls.from_columns(**found)
+
+    def subset(self, rows: np.ndarray) -> Responses:
+        """The rows selected by a boolean mask, as a table of their own: its input rows are
+        numbered anew, in their order; the vocabularies are kept."""
+        kept = np.unique(self.row[rows])
+        return Responses(
+            learner=self.learner[rows],
+            skill=self.skill[rows],
+            item=self.item[rows],
+            correct=self.correct[rows],
+            timestamp=self.timestamp[rows],
+            row=np.searchsorted(kept, self.row[rows]),
+            learners=self.learners,
+            skills=self.skills,
+            items=self.items,
+            size=len(kept),
+        )
+
+    def per_input_row(self, values: np.ndarray) -> np.ndarray:
+        """Values of these rows, averaged back to the rows of the input (several skills)."""
+        sums = np.bincount(self.row, weights=values, minlength=self.size)
+        counts = np.bincount(self.row, minlength=self.size)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+    def split_by_learner(
+        self, test_size: float = 0.2, random_state: int | None = 0
+    ) -> tuple[Responses, Responses]:
+        """A train and a test table with no learner in both."""
+        rng = np.random.default_rng(random_state)
+        chosen = rng.random(len(self.learners)) < test_size
+        test = chosen[self.learner]
+        return self.subset(~test), self.subset(test)
+
+
+def _binary(values: np.ndarray) -> np.ndarray:
+    if values.dtype == bool:
+        return values.astype(np.int8)
+    try:
+        numbers = values.astype(np.float64)
+    except (TypeError, ValueError) as exc:
+        raise ValueError("correct: values must be 0 or 1") from exc
+    bad = ~np.isin(numbers, (0.0, 1.0))
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"correct: row {row} is {values[row].item()!r}, not 0 or 1")
+    return numbers.astype(np.int8)

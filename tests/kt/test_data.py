@@ -1,0 +1,72 @@
+"""The Responses table: what it accepts, and the errors that name the column and row."""
+
+import numpy as np
+import pytest
+
+from edubridge.kt import Responses
+
+
+def test_rows_are_put_in_time_order_per_learner_and_read_back_in_input_order():
+    data = Responses.from_columns(
+        learner=["b", "a", "a", "b"],
+        skill=["x", "x", "y~x", "y"],
+        item=["q1", "q2", "q3", "q4"],
+        correct=[1, 0, True, 0],
+        timestamp=[5, 9, 1, 2],
+    )
+    assert len(data) == 5 and data.size == 4  # the row of two skills is traced for each
+    assert [data.learners[i] for i in data.learner] == ["a", "a", "a", "b", "b"]
+    assert data.timestamp.tolist() == [1, 1, 9, 2, 5]
+    back = data.per_input_row(np.arange(len(data), dtype=float))
+    assert back.tolist() == [4.0, 2.0, 0.5, 3.0]  # the two-skill row averages its two rows
+
+
+def test_from_frame_reads_pybkt_style_columns():
+    data = Responses.from_frame(
+        {"user_id": [1, 1], "skill_name": ["s", "s"], "correct": [0, 1], "order_id": [2, 1]}
+    )
+    assert data.correct.tolist() == [1, 0]  # order_id is the time
+
+
+@pytest.mark.parametrize(
+    "columns, message",
+    [
+        ({"correct": [1, 2]}, "correct: row 1 is 2, not 0 or 1"),
+        ({"correct": [1.0, float("nan")]}, "correct: row 1 is nan"),
+        ({"correct": ["yes", "no"]}, "correct: values must be 0 or 1"),
+        ({"correct": [1]}, "the columns differ in length: learner 2, skill 2, correct 1"),
+        ({"timestamp": [1, float("inf")]}, "timestamp: row 1 is not a finite number"),
+        ({"skill": ["a", ""]}, "skill: row 1 names no skill"),
+    ],
+)
+def test_bad_columns_are_refused_naming_the_column_and_row(columns, message):
+    values = {"learner": ["a", "b"], "skill": ["s", "s"], "correct": [1, 0], **columns}
+    with pytest.raises(ValueError, match=message):
+        Responses.from_columns(**values)
+
+
+def test_a_missing_column_is_named():
+    with pytest.raises(ValueError, match="learner: no column named learner or user_id"):
+        Responses.from_frame({"skill": ["s"], "correct": [1]})
+
+
+def test_an_empty_table_is_a_table():
+    data = Responses.from_columns(learner=[], skill=[], correct=[])
+    assert len(data) == 0 and data.size == 0
+
+
+def test_the_split_by_learner_keeps_each_learner_on_one_side():
+    data = Responses.from_columns(
+        learner=np.repeat(np.arange(50), 4), skill=["s"] * 200, correct=[1, 0] * 100
+    )
+    train, test = data.split_by_learner(0.3, random_state=1)
+    assert not set(train.learner.tolist()) & set(test.learner.tolist())
+    assert len(train) + len(test) == 200 and test.size == len(test)
+
+
+def test_the_library_needs_no_django():
+    import subprocess
+    import sys
+
+    code = "import sys, edubridge.kt; assert not any(m.startswith('django') for m in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

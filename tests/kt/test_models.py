@@ -1,0 +1,166 @@
+"""The models: parameter recovery on their own generative processes, one-step-ahead
+predictions, online updates, determinism, and probabilities that stay probabilities."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+
+from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, evaluate, simulate
+from edubridge.kt.base import NotFittedError
+
+MODELS = [BKT, IRT, Elo, Logistic]
+
+
+@pytest.fixture(scope="module")
+def bkt_data():
+    return simulate.bkt(
+        1500, 4, 20, prior=0.3, learn=[0.05, 0.1, 0.15, 0.2], guess=0.2, slip=0.1, random_state=7
+    )
+
+
+def test_bkt_recovers_its_parameters(bkt_data):
+    data, truth = bkt_data
+    model = BKT(random_state=0).fit(data)
+    assert np.abs(model.learn_ - truth["learn"]).max() < 0.02
+    assert np.abs(model.prior_ - truth["prior"]).max() < 0.05
+    assert np.abs(model.guess_[:, 0] - truth["guess"]).max() < 0.03
+    assert np.abs(model.slip_[:, 0] - truth["slip"]).max() < 0.03
+    assert (model.forget_ == 0).all()
+
+
+def test_bkt_recovers_forgetting():
+    data, truth = simulate.bkt(1500, 2, 25, forget=0.08, learn=0.2, random_state=3)
+    model = BKT(forgets=True, random_state=0).fit(data)
+    assert np.abs(model.forget_ - truth["forget"]).max() < 0.03
+
+
+def reference_bkt(answers, prior, learn, forget, guess, slip):
+    """pyBKT's one-step-ahead filter (predict_onestep), written out plainly."""
+    known, out = prior, []
+    for answer in answers:
+        p = known * (1 - slip) + (1 - known) * guess
+        out.append(p)
+        posterior = known * (1 - slip) / p if answer else known * slip / (1 - p)
+        known = posterior * (1 - forget) + (1 - posterior) * learn
+    return out
+
+
+def test_bkt_predictions_follow_the_forward_filter_exactly(bkt_data):
+    data, _ = bkt_data
+    model = BKT(forgets=True, random_state=0).fit(data.subset(data.learner < 300))
+    answers = [1, 0, 0, 1, 1, 1, 0, 1]
+    one = Responses.from_columns(learner=["new"] * 8, skill=["s1"] * 8, correct=answers)
+    params = model.params_of("s1")
+    expected = reference_bkt(
+        answers,
+        params["prior"],
+        params["learn"],
+        params["forget"],
+        params["guess"][0],
+        params["slip"][0],
+    )
+    assert np.abs(model.predict_proba(one) - expected).max() < 1e-12
+
+
+def test_bkt_follows_a_learner_across_calls(bkt_data):
+    data, _ = bkt_data
+    model = BKT(random_state=0).fit(data)
+    before = model.mastery("maya", "s2")
+    assert before == pytest.approx(model.prior_[2])
+    first = Responses.from_columns(learner=["maya"] * 3, skill=["s2"] * 3, correct=[1, 1, 1])
+    model.partial_fit(first)
+    assert model.mastery("maya", "s2") > 0.9
+    later = Responses.from_columns(learner=["maya"], skill=["s2"], correct=[1])
+    assert model.predict_proba(later)[0] > 0.85  # it starts from where she was
+
+
+def test_bkt_with_a_guess_and_slip_per_item():
+    data, _ = simulate.bkt(600, 2, 20, random_state=5)
+    model = BKT(multigs=True, random_state=0).fit(data)
+    assert model.guess_.shape == (2, len(data.items)) and (model.guess_ <= 0.4).all()
+    unseen = Responses.from_columns(learner=["x"], skill=["s0"], item=["brand new"], correct=[1])
+    assert 0 < model.predict_proba(unseen)[0] < 1
+
+
+def test_irt_calibrates_items_and_estimates_abilities():
+    data, truth = simulate.irt(1500, 30, random_state=11)
+    model = IRT(random_state=0).fit(data)
+    order = np.argsort([int(label[1:]) for label in model.items_])
+    assert np.corrcoef(model.difficulty_[order], truth["difficulty"])[0, 1] > 0.97
+    assert np.corrcoef(model.discrimination_[order], truth["discrimination"])[0, 1] > 0.6
+    learners = np.argsort([int(label[1:]) for label in model.learners_])
+    assert np.corrcoef(model.ability_[learners], truth["ability"])[0, 1] > 0.9
+    assert (model.ability_se_ > 0).all()
+    rasch = IRT(two_pl=False).fit(data)
+    assert (rasch.discrimination_ == 1).all()
+    mean, se = rasch.ability("someone new")
+    assert mean == pytest.approx(0, abs=1e-6) and se == pytest.approx(1, abs=0.05)
+
+
+def test_elo_learns_item_difficulties_online():
+    data, truth = simulate.elo(800, 40, 40, random_state=13)
+    model = Elo().fit(data)
+    order = np.argsort([int(label[1:]) for label in model.items_])
+    assert np.corrcoef(model.difficulty_[order], truth["difficulty"])[0, 1] > 0.9
+    newcomer = Responses.from_columns(
+        learner=["n"] * 6, skill=["s0"] * 6, correct=[1] * 6, item=["i1"] * 6
+    )
+    predicted = model.predict_proba(newcomer)
+    assert np.all(np.diff(predicted) > 0)  # each right answer raises the next prediction
+
+
+def test_the_logistic_model_recovers_learning_from_practice():
+    data, truth = simulate.logistic(1500, 3, 30, random_state=17)
+    model = Logistic(items=False, C=10.0).fit(data)
+    assert (model.gain_ > 0).all()
+    order = np.argsort([int(label[1:]) for label in model.skills_])
+    assert np.corrcoef(model.easiness_[order], truth["easiness"])[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("model_class", MODELS)
+def test_every_model_is_an_estimator(model_class, bkt_data):
+    data, _ = bkt_data
+    small = data.subset(data.learner < 200)
+    model = model_class(random_state=1)
+    with pytest.raises(NotFittedError):
+        model.predict_proba(small)
+    assert clone(model).get_params() == model.get_params()
+    first = model.fit(small)
+    assert first is model
+    again = clone(model).fit(small)
+    assert np.array_equal(first.predict_proba(small), again.predict_proba(small))  # repeatable
+    result = evaluate(model, small, groups={label: label[-1] for label in small.learners})
+    assert 0.5 < result["auc"] <= 1 and set(result["by_group"]) == set("0123456789")
+
+
+answers = st.lists(st.booleans(), max_size=60)
+
+
+@pytest.fixture(scope="module")
+def fitted(bkt_data):
+    data, _ = bkt_data
+    small = data.subset(data.learner < 300)
+    return [model_class(random_state=0).fit(small) for model_class in MODELS]
+
+
+@settings(max_examples=40, deadline=None)
+@given(sequence=answers)
+def test_predictions_are_probabilities_for_any_sequence(fitted, sequence):
+    table = Responses.from_columns(
+        learner=["h"] * len(sequence),
+        skill=["s1"] * len(sequence),
+        correct=sequence,
+        item=["i1001"] * len(sequence),
+    )
+    for model in fitted:
+        predicted = model.predict_proba(table)
+        assert predicted.shape == (len(sequence),)
+        assert np.all((predicted >= 0) & (predicted <= 1)), type(model).__name__
+
+
+def test_an_unknown_skill_is_named(fitted):
+    table = Responses.from_columns(learner=["a"], skill=["astronomy"], correct=[1])
+    with pytest.raises(ValueError, match="skill: 'astronomy' was not in the data"):
+        fitted[0].predict_proba(table)
