@@ -70,3 +70,16 @@ def test_the_library_needs_no_django():
 
     code = "import sys, edubridge.kt; assert not any(m.startswith('django') for m in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_a_csv_file_with_pybkt_columns(tmp_path):
+    plain = tmp_path / "plain.csv"
+    plain.write_text("order_id,user_id,skill_name,correct\n2,u1,s,1\n1,u1,s,0\n")
+    quoted = tmp_path / "quoted.csv"
+    quoted.write_text('order_id,user_id,skill_name,correct\n1,u1,"a, b",1\n')
+    assert Responses.from_csv(plain).correct.tolist() == [0, 1]
+    assert Responses.from_csv(quoted).skills.tolist() == ["a, b"]
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("user_id,skill_name,correct\nu1,s\n")
+    with pytest.raises(ValueError, match="do not have 3 columns"):
+        Responses.from_csv(ragged)

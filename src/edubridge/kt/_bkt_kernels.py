@@ -12,8 +12,9 @@ from numba import njit, prange
 
 
 @njit(cache=True, parallel=True)
-def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip):  # type: ignore[no-untyped-def]
-    """Expected counts per skill, and each skill's log-likelihood."""
+def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, active):  # type: ignore[no-untyped-def]
+    """Expected counts per skill, and each skill's log-likelihood (skills not ``active``,
+    which have converged, are left at zero)."""
     n_skills = len(prior)
     n_classes = guess.shape[1]
     # prior, n_seq, learn num/den, forget num/den, log-likelihood
@@ -24,6 +25,8 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip):  # 
     for s in range(len(seq_ptr) - 1):
         longest = max(longest, seq_ptr[s + 1] - seq_ptr[s])
     for k in prange(n_skills):
+        if not active[k]:
+            continue
         alpha = np.empty((longest, 2))
         beta = np.empty((longest, 2))
         scale = np.empty(longest)

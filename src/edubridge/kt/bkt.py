@@ -44,7 +44,7 @@ class BKT(Estimator):
         multigs: bool = False,
         num_fits: int = 5,
         max_iter: int = 100,
-        tol: float = 1e-4,
+        tol: float = 1e-5,
         max_guess: float = 0.4,
         max_slip: float = 0.4,
         random_state: int | None = None,
@@ -86,13 +86,13 @@ class BKT(Estimator):
             }
             fitted, loglik, n_iter = self._em(seqs, params)
             if best is None:
-                best = {**fitted, "loglik": loglik, "n_iter": np.full(n_skills, n_iter)}
+                best = {**fitted, "loglik": loglik, "n_iter": n_iter}
             else:
                 better = loglik > best["loglik"]
                 for name, values in fitted.items():
                     best[name][better] = values[better]
                 best["loglik"][better] = loglik[better]
-                best["n_iter"][better] = n_iter
+                best["n_iter"][better] = n_iter[better]
         assert best is not None
         self.skills_, self.items_ = data.skills, data.items
         self.prior_, self.learn_, self.forget_ = best["prior"], best["learn"], best["forget"]
@@ -103,33 +103,52 @@ class BKT(Estimator):
 
     def _em(
         self, seqs: _Sequences, params: dict[str, np.ndarray]
-    ) -> tuple[dict[str, np.ndarray], np.ndarray, int]:
-        previous = np.full(len(params["prior"]), -np.inf)
-        loglik = previous
-        n_iter = 0
-        for n_iter in range(1, self.max_iter + 1):  # noqa: B007
+    ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
+        """EM until each skill's log-likelihood stops improving (skills stop one by one)."""
+        n_skills = len(params["prior"])
+        previous = np.full(n_skills, -np.inf)
+        loglik = np.full(n_skills, -np.inf)
+        n_iter = np.zeros(n_skills, dtype=np.int64)
+        active = np.ones(n_skills, dtype=bool)
+        for _ in range(self.max_iter):
             acc, guess_acc, slip_acc = kernels.e_step(
-                seqs.obs, seqs.cls, seqs.seq_ptr, seqs.skill_ptr, *params.values()
+                seqs.obs,
+                seqs.cls,
+                seqs.seq_ptr,
+                seqs.skill_ptr,
+                params["prior"],
+                params["learn"],
+                params["forget"],
+                params["guess"],
+                params["slip"],
+                active,
             )
-            loglik = acc[:, 6]
-            has = acc[:, 1] > 0
-            params["prior"] = np.where(has, _ratio(acc[:, 0], acc[:, 1]), params["prior"])
-            params["learn"] = _ratio(acc[:, 2], acc[:, 3], params["learn"])
-            if self.forgets:
-                params["forget"] = _ratio(acc[:, 4], acc[:, 5], params["forget"])
-            params["guess"] = np.minimum(
-                _ratio(guess_acc[:, :, 0], guess_acc[:, :, 1], params["guess"]), self.max_guess
-            )
-            params["slip"] = np.minimum(
-                _ratio(slip_acc[:, :, 0], slip_acc[:, :, 1], params["slip"]), self.max_slip
-            )
-            for name in params:
-                params[name] = np.clip(params[name], 0.0 if name == "forget" else FLOOR, 1 - FLOOR)
-            if not self.forgets:
-                params["forget"] = np.zeros_like(params["forget"])
-            if np.all(np.abs(loglik - previous) <= self.tol * np.maximum(1.0, np.abs(loglik))):
-                break
+            loglik = np.where(active, acc[:, 6], loglik)
+            n_iter += active
+            update = active & (acc[:, 1] > 0)
+            fresh = {
+                "prior": _ratio(acc[:, 0], acc[:, 1], params["prior"]),
+                "learn": _ratio(acc[:, 2], acc[:, 3], params["learn"]),
+                "forget": _ratio(acc[:, 4], acc[:, 5], params["forget"])
+                if self.forgets
+                else params["forget"],
+                "guess": np.minimum(
+                    _ratio(guess_acc[:, :, 0], guess_acc[:, :, 1], params["guess"]),
+                    self.max_guess,
+                ),
+                "slip": np.minimum(
+                    _ratio(slip_acc[:, :, 0], slip_acc[:, :, 1], params["slip"]), self.max_slip
+                ),
+            }
+            for name, values in fresh.items():
+                low = 0.0 if name == "forget" else FLOOR
+                mask = update if values.ndim == 1 else update[:, None]
+                params[name] = np.where(mask, np.clip(values, low, 1 - FLOOR), params[name])
+            converged = np.abs(loglik - previous) <= self.tol * np.maximum(1.0, np.abs(loglik))
+            active &= ~converged
             previous = loglik
+            if not active.any():
+                break
         return params, loglik, n_iter
 
     def _predict(self, responses: Responses, *, remember: bool) -> tuple[np.ndarray, np.ndarray]:

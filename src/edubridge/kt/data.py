@@ -14,8 +14,11 @@ trace each of them. Labels become integer codes; the labels are kept to read the
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -83,16 +86,28 @@ class Responses:
             if not np.isfinite(stamps).all():
                 bad_row = int(np.flatnonzero(~np.isfinite(stamps))[0])
                 raise ValueError(f"timestamp: row {bad_row} is not a finite number")
-        skill_text = columns["skill"].astype(str)
-        parts = np.char.split(skill_text, "~")
-        counts = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n)
-        row = np.repeat(np.arange(n, dtype=np.int64), counts)
-        flat = np.array([s for p in parts for s in p], dtype=str) if n else np.zeros(0, str)
-        if n and (flat == "").any():
-            bad = int(row[np.flatnonzero(flat == "")[0]])
+        # Split the distinct skill labels, not every row: there are far fewer of them.
+        labels, label_of_row = np.unique(columns["skill"].astype(str), return_inverse=True)
+        names_of_label = [label.split("~") for label in labels.tolist()]
+        if any("" in names for names in names_of_label):
+            empty = [n for n, names in enumerate(names_of_label) if "" in names]
+            bad = int(np.flatnonzero(np.isin(label_of_row, empty))[0])
             raise ValueError(f"skill: row {bad} names no skill")
+        skills = np.unique(
+            np.array([name for names in names_of_label for name in names], dtype=str)
+        )
+        label_codes = [np.searchsorted(skills, names) for names in names_of_label]
+        per_label = np.array([len(codes) for codes in label_codes], dtype=np.int64)
+        counts = per_label[label_of_row] if n else np.zeros(0, np.int64)
+        row = np.repeat(np.arange(n, dtype=np.int64), counts)
+        first = np.cumsum(counts) - counts
+        nth = np.arange(len(row)) - np.repeat(first, counts)
+        offsets = np.cumsum(per_label) - per_label
+        flat_codes = (
+            np.concatenate(label_codes).astype(np.int64) if label_codes else np.zeros(0, np.int64)
+        )
+        skill_codes = flat_codes[offsets[label_of_row][row] + nth] if n else np.zeros(0, np.int64)
         learner_codes, learners = _codes(columns["learner"])
-        skill_codes, skills = _codes(flat)
         item_codes, items = _codes(columns["item"])
         # Time order within each learner; ties keep the input order.
         order = np.lexsort((row, stamps[row], learner_codes[row]))
@@ -122,6 +137,22 @@ class Responses:
             if required not in found:
                 raise ValueError(f"{required}: no column named {' or '.join(ALIASES[required])}")
         return cls.from_columns(**found)
+
+    @classmethod
+    def from_csv(cls, path: str | Path) -> Responses:
+        """From a CSV file with a header row naming the columns (pyBKT's names work too)."""
+        text = Path(path).read_text(encoding="utf-8")
+        header, _, body = text.partition("\n")
+        names = [name.strip() for name in header.split(",")]
+        if '"' in text:  # quoted fields: the csv module's careful reading
+            rows = list(csv.reader(io.StringIO(body)))
+            table = np.array(rows, dtype=str) if rows else np.zeros((0, len(names)), str)
+        else:
+            cells = body.strip("\n").replace("\r", "").replace("\n", ",").split(",")
+            if len(cells) % len(names):
+                raise ValueError(f"{path}: some rows do not have {len(names)} columns")
+            table = np.array(cells if body.strip() else [], dtype=str).reshape(-1, len(names))
+        return cls.from_frame({name: table[:, n] for n, name in enumerate(names)})
 
     def subset(self, rows: np.ndarray) -> Responses:
         """The rows selected by a boolean mask, as a table of their own: its input rows are

@@ -1,9 +1,11 @@
 """Elo for learners and items, as in adaptive practice systems: P(correct) = sigmoid(ability
-- difficulty); after each answer both move by K(n) * (answer - P), where K(n) = alpha /
-(1 + beta * n) shrinks with the number of answers already counted for that learner or item.
++ skill ability - difficulty), the learner's overall ability plus their ability on the
+answer's skill; after each answer all three move by K(n) * (answer - P), where K(n) =
+alpha / (1 + beta * n) shrinks with the number of answers already counted for each.
 
 It needs no batch fit, which makes it the model for cold start: a new item or learner is
-usable from its first answer.
+usable from its first answer. The default constant K (alpha 0.7, beta 0) was chosen on a
+validation split of the training learners of ASSISTments 2009 (see docs/kt.md).
 """
 
 from __future__ import annotations
@@ -17,15 +19,31 @@ from edubridge.kt.data import Responses
 
 
 @njit(cache=True)
-def _run(learner, item, correct, ability, difficulty, seen_l, seen_i, alpha, beta, update_items):  # type: ignore[no-untyped-def]
+def _run(
+    learner: np.ndarray,
+    pair: np.ndarray,
+    item: np.ndarray,
+    correct: np.ndarray,
+    ability: np.ndarray,
+    local: np.ndarray,
+    difficulty: np.ndarray,
+    seen_l: np.ndarray,
+    seen_p: np.ndarray,
+    seen_i: np.ndarray,
+    alpha: float,
+    beta: float,
+    update_items: bool,
+) -> np.ndarray:
     out = np.empty(len(item))
     for t in range(len(item)):
-        j, i = learner[t], item[t]
-        p = 1.0 / (1.0 + np.exp(-(ability[j] - difficulty[i])))
+        j, k, i = learner[t], pair[t], item[t]
+        p = 1.0 / (1.0 + np.exp(-(ability[j] + local[k] - difficulty[i])))
         out[t] = p
         error = correct[t] - p
         ability[j] += alpha / (1.0 + beta * seen_l[j]) * error
+        local[k] += alpha / (1.0 + beta * seen_p[k]) * error
         seen_l[j] += 1
+        seen_p[k] += 1
         if update_items:
             difficulty[i] -= alpha / (1.0 + beta * seen_i[i]) * error
             seen_i[i] += 1
@@ -33,14 +51,15 @@ def _run(learner, item, correct, ability, difficulty, seen_l, seen_i, alpha, bet
 
 
 class Elo(Estimator):
-    """Fitted attributes: ``items_``, ``difficulty_``, ``item_counts_``; learners followed
-    so far are in ``ability_`` (a dict), with their answer counts."""
+    """Fitted attributes: ``items_``, ``difficulty_``, ``item_counts_``. Learners followed so
+    far have an overall ability and one per skill (``ability_``, ``skill_ability_``: dicts
+    of value and answers counted)."""
 
     def __init__(
         self,
         *,
-        alpha: float = 1.0,
-        beta: float = 0.05,
+        alpha: float = 0.7,
+        beta: float = 0.0,
         update_items: bool = True,
         random_state: int | None = None,
     ) -> None:
@@ -49,32 +68,63 @@ class Elo(Estimator):
         self.update_items = update_items
         self.random_state = random_state
 
+    def _pairs(self, data: Responses) -> tuple[np.ndarray, np.ndarray]:
+        """Each row's learner-skill pair, and the pairs (learner code, skill code)."""
+        key = data.learner * max(len(data.skills), 1) + data.skill
+        keys, pair = np.unique(key, return_inverse=True)
+        return pair, np.column_stack(
+            [keys // max(len(data.skills), 1), keys % max(len(data.skills), 1)]
+        )
+
+    def _states(self, data: Responses, pairs: np.ndarray) -> tuple[np.ndarray, ...]:
+        learners = [str(label) for label in data.learners]
+        ability = np.array([self.ability_.get(label, (0.0, 0.0))[0] for label in learners])
+        seen = np.array([self.ability_.get(label, (0.0, 0.0))[1] for label in learners])
+        keys = [(learners[j], str(data.skills[k])) for j, k in pairs]
+        local = np.array([self.skill_ability_.get(key, (0.0, 0.0))[0] for key in keys])
+        seen_p = np.array([self.skill_ability_.get(key, (0.0, 0.0))[1] for key in keys])
+        return ability, seen, local, seen_p
+
+    def _keep(
+        self,
+        data: Responses,
+        pairs: np.ndarray,
+        ability: np.ndarray,
+        seen: np.ndarray,
+        local: np.ndarray,
+        seen_p: np.ndarray,
+    ) -> None:
+        for label, a, n in zip(data.learners, ability, seen, strict=True):
+            self.ability_[str(label)] = (float(a), float(n))
+        for (j, k), a, n in zip(pairs, local, seen_p, strict=True):
+            self.skill_ability_[(str(data.learners[j]), str(data.skills[k]))] = (float(a), float(n))
+
     def fit(self, responses: Responses) -> Elo:
         data = responses
-        order = np.argsort(data.timestamp, kind="stable")  # one pass in time order, all learners
         self.skills_, self.items_ = data.skills, data.items
         self.difficulty_ = np.zeros(len(data.items))
         self.item_counts_ = np.zeros(len(data.items))
-        ability = np.zeros(len(data.learners))
-        seen = np.zeros(len(data.learners))
+        self.ability_: dict[str, tuple[float, float]] = {}
+        self.skill_ability_: dict[tuple[str, str], tuple[float, float]] = {}
+        pair, pairs = self._pairs(data)
+        ability, seen, local, seen_p = self._states(data, pairs)
+        order = np.argsort(data.timestamp, kind="stable")  # one pass in time order, all learners
         _run(
             data.learner[order],
+            pair[order],
             data.item[order],
             data.correct[order].astype(np.float64),
             ability,
+            local,
             self.difficulty_,
             seen,
+            seen_p,
             self.item_counts_,
             self.alpha,
             self.beta,
             True,
         )
-        self.ability_ = {
-            str(label): float(a) for label, a in zip(data.learners, ability, strict=True)
-        }
-        self.learner_counts_ = {
-            str(label): float(n) for label, n in zip(data.learners, seen, strict=True)
-        }
+        self._keep(data, pairs, ability, seen, local, seen_p)
         return self
 
     def _follow(self, responses: Responses, *, remember: bool) -> np.ndarray:
@@ -85,17 +135,18 @@ class Elo(Estimator):
         difficulty = np.append(self.difficulty_, np.zeros(int(new.sum())))
         counts = np.append(self.item_counts_, np.zeros(int(new.sum())))
         item[new] = len(self.items_) + np.arange(int(new.sum()))
-        ability = np.array([self.ability_.get(str(label), 0.0) for label in data.learners])
-        seen = np.array([self.learner_counts_.get(str(label), 0.0) for label in data.learners])
-        if not remember:
-            difficulty, counts = difficulty.copy(), counts.copy()
+        pair, pairs = self._pairs(data)
+        ability, seen, local, seen_p = self._states(data, pairs)
         out = _run(
             data.learner,
+            pair,
             item[data.item],
             data.correct.astype(np.float64),
             ability,
+            local,
             difficulty,
             seen,
+            seen_p,
             counts,
             self.alpha,
             self.beta,
@@ -106,8 +157,7 @@ class Elo(Estimator):
                 difficulty[: len(self.items_)],
                 counts[: len(self.items_)],
             )
-            for label, a, n in zip(data.learners, ability, seen, strict=True):
-                self.ability_[str(label)], self.learner_counts_[str(label)] = float(a), float(n)
+            self._keep(data, pairs, ability, seen, local, seen_p)
         return responses.per_input_row(out)
 
     def predict_proba(self, responses: Responses) -> np.ndarray:

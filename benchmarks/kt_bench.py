@@ -1,0 +1,257 @@
+"""Knowledge tracing side by side with pyBKT 1.4.3 (its C++ build), in one run.
+
+    python benchmarks/kt_bench.py [--sizes 100000 1000000] [--data CSV ...] [--num-fits 5]
+                                  [--pybkt-env .venv-pybkt] [--json results.json]
+
+Each contender runs in a process of its own, from the same CSV file (pyBKT's columns:
+``user_id``, ``skill_name``, ``correct``, optional ``order_id`` and a ``split`` column of
+train/test, else an 80/20 split by learner), so that the fit time is end to end (reading
+the data included) and the peak memory is its own. Synthetic data comes from BKT's own
+generative process with 100 skills. The real ASSISTments 2009 data is used when it is in
+``../shared/data/kt/``.
+
+pyBKT lives in its own environment (``--pybkt-env``), made on first use the way its C++
+build needs: ``pip install numpy wheel setuptools`` first, then ``pip install
+--no-build-isolation --no-binary pyBKT pyBKT==1.4.3`` with scikit-learn below 1.8. The
+benchmark names the backend that ran and refuses to compare against the pure-Python
+fallback. Only the standard library is imported at the top: this file is also what runs
+inside pyBKT's environment.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data" / "kt" / "dkt_assist2009_builder.csv"
+
+
+def _metrics(correct: list[int], predicted: list[float]) -> dict[str, float]:
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    y, p = np.asarray(correct, float), np.asarray(predicted, float)
+    return {"auc": float(roc_auc_score(y, p)), "rmse": float(np.sqrt(np.mean((y - p) ** 2)))}
+
+
+def _split_column(learners: list[str], given: list[str] | None) -> list[bool]:
+    """True for test rows: the file's split column, else 20% of learners (by a fixed hash)."""
+    if given is not None:
+        return [s.strip() == "test" for s in given]
+    import zlib
+
+    test = {learner: zlib.crc32(str(learner).encode()) % 5 == 0 for learner in set(learners)}
+    return [test[learner] for learner in learners]
+
+
+def _peak_mb() -> int:
+    """This process's own peak resident memory (ru_maxrss would include its parent's)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from edubridge.kt import BKT, Elo, Logistic, Responses
+
+    started = time.perf_counter()
+    data = Responses.from_csv(csv_path)
+    text_split = _read_column(csv_path, "split")
+    learners_of_rows = np.empty(data.size, dtype=object)
+    learners_of_rows[data.row] = data.learners[data.learner]
+    test_rows = np.array(_split_column(learners_of_rows.tolist(), text_split))
+    is_test = test_rows[data.row]
+    train, test = data.subset(~is_test), data.subset(is_test)
+    estimator = {
+        "bkt": lambda: BKT(num_fits=num_fits, random_state=0),
+        "bkt-forgets": lambda: BKT(num_fits=num_fits, forgets=True, random_state=0),
+        "elo": lambda: Elo(),
+        "logistic": lambda: Logistic(),
+    }[model]()
+    estimator.fit(train)
+    fit_seconds = time.perf_counter() - started
+    predicted = estimator.predict_proba(test)
+    correct = np.zeros(test.size)
+    correct[test.row] = test.correct
+    return {
+        "contender": f"EduBridge {model}",
+        "backend": "numba" if model.startswith("bkt") else "numpy",
+        "fit_seconds": round(fit_seconds, 2),
+        **_metrics(list(correct), list(predicted)),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def _read_column(csv_path: str, name: str) -> list[str] | None:
+    with open(csv_path, encoding="utf-8") as handle:
+        header = handle.readline().strip().split(",")
+        if name not in header:
+            return None
+        index = header.index(name)
+        return [line.rstrip("\n").split(",")[index] for line in handle if line.strip()]
+
+
+def run_pybkt(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
+    import pandas as pd
+    from pyBKT.models import Model
+
+    try:
+        from pyBKT.fit import E_step
+
+        backend = "C++" if str(E_step.__file__).endswith(".so") else "python"
+    except ImportError:
+        backend = "python"
+    started = time.perf_counter()
+    frame = pd.read_csv(csv_path)
+    if "order_id" not in frame:
+        frame["order_id"] = range(len(frame))
+    frame["skill_name"] = frame["skill_name"].astype(str)
+    test = _split_column(list(frame["user_id"]), list(frame["split"]) if "split" in frame else None)
+    frame["is_test"] = test
+    train, held = frame[~frame["is_test"]], frame[frame["is_test"]]
+    fitted = Model(seed=0, num_fits=num_fits)
+    fitted.fit(data=train, forgets=model == "bkt-forgets")
+    fit_seconds = time.perf_counter() - started
+    predicted = fitted.predict(data=held)
+    return {
+        "contender": f"pyBKT 1.4.3 {model}",
+        "backend": backend,
+        "fit_seconds": round(fit_seconds, 2),
+        **_metrics(list(predicted["correct"]), list(predicted["correct_predictions"])),
+        "peak_mb": _peak_mb(),
+    }
+
+
+def pybkt_python(env: Path) -> Path:
+    """The Python of pyBKT's environment, made with its C++ build when missing."""
+    python = env / "bin" / "python"
+    if not python.exists():
+        print(f"making {env} for pyBKT's C++ build (a few minutes, once)", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(env)], check=True)
+        pip = [str(python), "-m", "pip", "install", "--quiet"]
+        subprocess.run(
+            [*pip, "numpy", "wheel", "setuptools", "scikit-learn<1.8", "pandas"], check=True
+        )
+        subprocess.run(
+            [*pip, "--no-build-isolation", "--no-binary", "pyBKT", "pyBKT==1.4.3"], check=True
+        )
+    return python
+
+
+def synthetic(size: int, directory: Path) -> Path:
+    sys.path.insert(0, str(ROOT / "src"))
+    import numpy as np
+
+    from edubridge.kt import simulate
+
+    skills, length = 100, 10
+    learners = max(1, size // (skills * length))
+    data, _ = simulate.bkt(
+        learners, skills, length, prior=0.3, learn=0.1, guess=0.2, slip=0.1, random_state=42
+    )
+    order = np.argsort(data.row)
+    path = directory / f"synthetic-{size}.csv"
+    lines = ["order_id,user_id,skill_name,correct"]
+    lines += [
+        f"{int(t)},{data.learners[learner]},{data.skills[skill]},{correct}"
+        for t, learner, skill, correct in zip(
+            data.timestamp[order],
+            data.learner[order],
+            data.skill[order],
+            data.correct[order],
+            strict=True,
+        )
+    ]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def contend(python: str, csv_path: Path, side: str, model: str, num_fits: int) -> dict[str, object]:
+    done = subprocess.run(
+        [
+            python,
+            __file__,
+            "--run",
+            side,
+            "--model",
+            model,
+            "--csv",
+            str(csv_path),
+            "--num-fits",
+            str(num_fits),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{side} {model} failed:\n{done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    parser.add_argument("--data", nargs="*", default=[])
+    parser.add_argument("--num-fits", type=int, default=5)
+    parser.add_argument("--pybkt-env", default=str(ROOT / ".venv-pybkt"))
+    parser.add_argument("--json")
+    parser.add_argument("--run", choices=["ours", "pybkt"], help=argparse.SUPPRESS)
+    parser.add_argument("--model", default="bkt", help=argparse.SUPPRESS)
+    parser.add_argument("--csv", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.run:
+        runner = run_ours if args.run == "ours" else run_pybkt
+        print(json.dumps(runner(args.csv, args.model, args.num_fits)))
+        return
+    python = str(pybkt_python(Path(args.pybkt_env)))
+    results: list[dict[str, object]] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        datasets = [(f"synthetic {size:,}", synthetic(size, Path(scratch))) for size in args.sizes]
+        datasets += [(Path(p).name, Path(p)) for p in args.data]
+        if SHARED.exists() and not args.data:
+            datasets.append(("ASSISTments 2009", SHARED))
+        for name, path in datasets:
+            real = not name.startswith("synthetic")
+            models = ["bkt", "bkt-forgets"] if real else ["bkt"]
+            for model in models:
+                theirs = contend(python, path, "pybkt", model, args.num_fits)
+                if theirs["backend"] != "C++":
+                    raise SystemExit("pyBKT ran its pure-Python fallback: no comparison made")
+                ours = contend(sys.executable, path, "ours", model, args.num_fits)
+                results += [{"dataset": name, **theirs}, {"dataset": name, **ours}]
+            if real:
+                for model in ("elo", "logistic"):
+                    results.append(
+                        {
+                            "dataset": name,
+                            **contend(sys.executable, path, "ours", model, args.num_fits),
+                        }
+                    )
+    print("| dataset | contender | backend | fit s (end to end) | AUC | RMSE | peak MB |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        print(
+            f"| {r['dataset']} | {r['contender']} | {r['backend']} | {r['fit_seconds']} | "
+            f"{r['auc']:.4f} | {r['rmse']:.4f} | {r['peak_mb']} |"
+        )
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("OMP_NUM_THREADS", str(os.cpu_count() or 1))
+    main()
