@@ -68,3 +68,20 @@ def test_the_index_arrays_hold_only_findable_resources(org_a, curator_a, publish
     arrays = INDEX.refresh()
     assert set(arrays.pks[arrays.alive].tolist()) == {kept.pk}
     assert search.search("").facets["organisation"] == [(org_a.slug, 1)]
+
+
+def test_a_change_committed_after_a_later_one_is_still_applied(org_a, curator_a, publish):
+    from edubridge.catalog.models import SearchChange
+
+    first = publish(org_a, curator_a, {"en": "Lesson one"})
+    second = publish(org_a, curator_a, {"en": "Lesson two"})
+    search.search("")
+    # On PostgreSQL a transaction can take an id and commit after later ones: here the
+    # change of the second lesson arrives with an id far below one already seen.
+    late = SearchChange.objects.order_by("-id").first().id + 1
+    SearchChange.objects.create(id=late + 900, resource_id=first.pk, stamp="a" * 32)
+    search.search("")
+    services.update_resource(curator_a, second, kind="course")
+    newest = SearchChange.objects.filter(resource_id=second.pk).order_by("-id").first()
+    SearchChange.objects.filter(pk=newest.pk).update(id=late)
+    assert search.search("", {"kind": ["course"]}).total == 1

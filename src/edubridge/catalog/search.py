@@ -156,28 +156,30 @@ def search(
     offered.
     """
     filters = clean_filters(filters or {})
-    arrays = INDEX.refresh()
-    match = arrays.alive
-    words = tokens(query)[:20]
-    if words:
-        match = np.zeros(len(arrays.pks), dtype=bool)
-        match[arrays.positions_of(_matches(words))] = True
-    masks = {name: INDEX.facet_mask(arrays, name, values) for name, values in filters.items()}
-    chosen = _all(list(masks.values()), match)
-    counts = INDEX.counts(arrays, chosen, [name for name in FACETS if name not in filters])
-    for name in filters:
-        others = [mask for other, mask in masks.items() if other != name]
-        counts.update(INDEX.counts(arrays, _all(others, match), [name]))
-    if not words:
-        ordered = arrays.recent[chosen[arrays.recent]]
-    else:
-        candidates = np.flatnonzero(chosen)
-        ranks = INDEX.rank(arrays, candidates, words)
-        ordered = candidates[np.lexsort((arrays.pks[candidates], ranks))]
-    page = [int(pk) for pk in arrays.pks[ordered[offset : offset + limit]]]
+    with INDEX.lock:
+        arrays = INDEX.refresh()
+        match = arrays.alive
+        words = tokens(query)[:20]
+        if words:
+            match = np.zeros(len(arrays.pks), dtype=bool)
+            match[arrays.positions_of(_matches(words))] = True
+        masks = {name: INDEX.facet_mask(arrays, name, values) for name, values in filters.items()}
+        chosen = _all(list(masks.values()), match)
+        counts = INDEX.counts(arrays, chosen, [name for name in FACETS if name not in filters])
+        for name in filters:
+            others = [mask for other, mask in masks.items() if other != name]
+            counts.update(INDEX.counts(arrays, _all(others, match), [name]))
+        if not words:
+            ordered = arrays.recent[chosen[arrays.recent]]
+        else:
+            candidates = np.flatnonzero(chosen)
+            ranks = INDEX.rank(arrays, candidates, words)
+            ordered = candidates[np.lexsort((arrays.pks[candidates], ranks))]
+        page = [int(pk) for pk in arrays.pks[ordered[offset : offset + limit]]]
+        total = int(chosen.sum())
     by_pk = Resource.objects.select_related("owner", "country", "origin").in_bulk(page)
     return Results(
         [by_pk[pk] for pk in page if pk in by_pk],
-        int(chosen.sum()),
+        total,
         {name: counts[name] for name in FACETS if counts.get(name)},
     )

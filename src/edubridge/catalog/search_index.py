@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,9 +21,9 @@ import numpy as np
 from django.db import connection
 
 WINDOW = 500  # changes re-read at each look, so one committed late is not missed
+GAP_SECONDS = 600  # how long a missing change id is waited for (a transaction still open)
 REBUILD_AFTER = 2000  # changed resources; past this a rebuild is cheaper than patches
 K1, B = 1.2, 0.75  # FTS5's bm25 constants
-_lock = threading.Lock()
 
 
 @dataclass
@@ -63,7 +64,13 @@ class SearchIndex:
         self.built = 0
         self.extra: dict[int, Counter[str]] = {}
         self.applied: dict[int, str] = {}  # change id -> stamp, within the window
+        self.gaps: dict[int, float] = {}  # change ids not seen yet, below ones seen: when noticed
+        self.top = 0  # the newest change id seen
+        self.words: list[tuple[str, ...]] = []  # the distinct words at each position
+        self.df: Counter[str] = Counter()  # alive positions having each word, for BM25
         self.database = ""
+        # Held by a whole search: the arrays, postings and counts it reads belong together.
+        self.lock = threading.RLock()
 
     def _code(self, name: str, value: str) -> int:
         key = (name, value)
@@ -121,12 +128,29 @@ class SearchIndex:
 
     def _changes(self) -> list[tuple[int, str, int]]:
         low = max(self.applied, default=0) - WINDOW
+        gaps = sorted(self.gaps)
+        also = f" OR id IN ({', '.join(['%s'] * len(gaps))})" if gaps else ""
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT id, stamp, resource_id FROM catalog_searchchange WHERE id > %s",
-                [low],
+                f"SELECT id, stamp, resource_id FROM catalog_searchchange WHERE id > %s{also}",  # noqa: S608
+                [low, *gaps],
             )
             return cursor.fetchall()
+
+    def _note_gaps(self, present: dict[int, str], since: int) -> None:
+        """Change ids above ``since`` and below the newest that are not there yet: on
+        PostgreSQL a transaction can commit after a later one, so they are asked for again
+        until they come or are ten minutes old."""
+        now = time.monotonic()
+        top = max(present, default=since)
+        for missing in set(range(since + 1, top + 1)) - set(present):
+            self.gaps.setdefault(missing, now)
+        self.gaps = {
+            i: seen
+            for i, seen in self.gaps.items()
+            if i not in present and now - seen < GAP_SECONDS
+        }
+        self.top = max(self.top, top)
 
     def rebuild(self) -> None:
         self.applied = {}
@@ -137,14 +161,19 @@ class SearchIndex:
             for word, count in Counter(body.split()).items():
                 postings.setdefault(word, []).append(position * 64 + min(count, 63))
         self.postings = {w: np.array(p, dtype=np.int64) for w, p in postings.items()}
+        self.words = [tuple(set(body.split())) for body in bodies]
+        self.df = Counter({w: len(p) for w, p in postings.items()})
         self.built, self.extra = len(bodies), {}
-        top = max((c[0] for c in changes), default=0)
-        self.applied = {i: stamp for i, stamp, _ in changes if i > top - WINDOW}
+        present = {i: stamp for i, stamp, _ in changes}
+        top = max(present, default=0)
+        self.applied = {i: stamp for i, stamp in present.items() if i > top - WINDOW}
+        self.gaps, self.top = {}, 0
+        self._note_gaps(present, since=max(top - WINDOW, 0))
         self.database = str(connection.settings_dict["NAME"])
 
     def refresh(self) -> Arrays:
-        """The arrays as the database has them now."""
-        with _lock:
+        """The arrays as the database has them now (call it holding ``lock``)."""
+        with self.lock:
             if self.arrays is None or self.database != str(connection.settings_dict["NAME"]):
                 self.rebuild()
             else:
@@ -160,6 +189,12 @@ class SearchIndex:
                         self._patch(sorted(fresh))
                         top = max(present)
                         self.applied = {i: s for i, s in present.items() if i > top - WINDOW}
+                        self._note_gaps(present, since=self.top)
+                    retired = int((~self.arrays.alive).sum()) if self.arrays else 0
+                    if self.arrays is not None and retired > max(
+                        REBUILD_AFTER, len(self.arrays.pks) // 4
+                    ):
+                        self.rebuild()  # patches have piled up: start clean
             assert self.arrays is not None
             return self.arrays
 
@@ -169,8 +204,13 @@ class SearchIndex:
         assert old is not None
         bodies, new = self._load(resource_ids)
         offset = len(old.pks)
+        retiring = np.flatnonzero(old.alive & np.isin(old.pks, np.array(resource_ids)))
+        for position in retiring:
+            self.df.subtract(self.words[position])
         for n, body in enumerate(bodies):
             self.extra[offset + n] = Counter(body.split())
+            self.words.append(tuple(self.extra[offset + n]))
+            self.df.update(self.words[-1])
         self.arrays = Arrays(
             pks=np.concatenate([old.pks, new.pks]),
             entries=np.concatenate([old.entries, new.entries]),
@@ -228,7 +268,7 @@ class SearchIndex:
         norm = K1 * (1 - B + B * arrays.lengths[positions] / (average or 1.0))
         score = np.zeros(len(positions))
         for word in dict.fromkeys(words):
-            having = len(positions) if word not in self.postings else len(self.postings[word])
+            having = self.df.get(word, 0) or len(positions)
             idf = max(math.log((documents - having + 0.5) / (having + 0.5)), 1e-6)
             tf = self._frequencies(word, positions)
             score += idf * tf * (K1 + 1) / (tf + norm)
