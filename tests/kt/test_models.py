@@ -164,3 +164,43 @@ def test_an_unknown_skill_is_named(fitted):
     table = Responses.from_columns(learner=["a"], skill=["astronomy"], correct=[1])
     with pytest.raises(ValueError, match="skill: 'astronomy' was not in the data"):
         fitted[0].predict_proba(table)
+
+
+@pytest.mark.parametrize("model_class", MODELS)
+def test_an_answer_of_several_skills_never_predicts_itself(model_class):
+    rng = np.random.default_rng(0)
+    n = 6000
+    noise = Responses.from_columns(
+        learner=rng.integers(0, 200, n),
+        skill=["a~b~c~d"] * n,
+        correct=rng.integers(0, 2, n),
+        timestamp=np.arange(n),
+    )
+    train, test = noise.split_by_learner(0.3, random_state=0)
+    auc = evaluate(model_class(random_state=0).fit(train), test)["auc"]
+    assert abs(auc - 0.5) < 0.06, auc  # answers of pure chance stay unpredictable
+
+
+def test_irt_follows_a_fitted_learner_from_their_estimate():
+    data, _ = simulate.irt(300, 20, random_state=2)
+    model = IRT().fit(data)
+    label = str(model.learners_[0])
+    fitted, _ = model.ability(label)
+    model.partial_fit(
+        Responses.from_columns(learner=[label], skill=["s0"], item=["i1"], correct=[0])
+    )
+    after, _ = model.ability(label)
+    assert after < fitted and abs(after - fitted) < 0.5  # one answer moves, not resets
+
+
+def test_a_skill_without_answers_takes_the_mean_of_the_others(bkt_data):
+    data, _ = bkt_data
+    without = data.subset(data.skill != 3)  # the table still names skill s3
+    model = BKT(random_state=0).fit(without)
+    assert model.learn_[3] == pytest.approx(model.learn_[:3].mean())
+
+
+def test_the_logistic_model_needs_both_outcomes():
+    table = Responses.from_columns(learner=["a", "b"], skill=["s", "s"], correct=[1, 1])
+    with pytest.raises(ValueError, match="both right and wrong answers"):
+        Logistic().fit(table)

@@ -94,6 +94,11 @@ class BKT(Estimator):
                 best["loglik"][better] = loglik[better]
                 best["n_iter"][better] = n_iter[better]
         assert best is not None
+        # A skill with no answers to learn from takes the mean of those with some.
+        empty = np.diff(seqs.skill_ptr) == 0
+        if empty.any() and not empty.all():
+            for name in ("prior", "learn", "forget", "guess", "slip"):
+                best[name][empty] = best[name][~empty].mean(axis=0)
         self.skills_, self.items_ = data.skills, data.items
         self.prior_, self.learn_, self.forget_ = best["prior"], best["learn"], best["forget"]
         self.guess_, self.slip_ = best["guess"], best["slip"]
@@ -213,10 +218,10 @@ class BKT(Estimator):
     def mastery(self, learner: str, skill: str) -> float:
         """P(known) of a skill for a learner now (the prior if it has not answered)."""
         self._check_fitted()
-        index = np.flatnonzero(self.skills_ == skill)
+        index = np.flatnonzero(self.skills_ == str(skill))
         if not len(index):
             raise ValueError(f"skill: {skill!r} is not a skill of this model")
-        return self.state_.get((learner, skill), float(self.prior_[index[0]]))
+        return self.state_.get((str(learner), str(skill)), float(self.prior_[index[0]]))
 
     def params_of(self, skill: str) -> dict[str, Any]:
         index = np.flatnonzero(self.skills_ == skill)

@@ -21,6 +21,7 @@ from edubridge.kt.data import Responses
 @njit(cache=True)
 def _run(
     learner: np.ndarray,
+    row: np.ndarray,
     pair: np.ndarray,
     item: np.ndarray,
     correct: np.ndarray,
@@ -34,19 +35,31 @@ def _run(
     beta: float,
     update_items: bool,
 ) -> np.ndarray:
-    out = np.empty(len(item))
-    for t in range(len(item)):
-        j, k, i = learner[t], pair[t], item[t]
-        p = 1.0 / (1.0 + np.exp(-(ability[j] + local[k] - difficulty[i])))
-        out[t] = p
-        error = correct[t] - p
+    """One pass in the given order. The copies of an answer of several skills (adjacent,
+    one ``row``) are all predicted before the learner's overall ability and the item move,
+    so no copy sees the answer it predicts."""
+    n = len(item)
+    out = np.empty(n)
+    t = 0
+    while t < n:
+        end = t
+        while end + 1 < n and row[end + 1] == row[t] and learner[end + 1] == learner[t]:
+            end += 1
+        j, i = learner[t], item[t]
+        error = 0.0
+        for c in range(t, end + 1):
+            k = pair[c]
+            p = 1.0 / (1.0 + np.exp(-(ability[j] + local[k] - difficulty[i])))
+            out[c] = p
+            local[k] += alpha / (1.0 + beta * seen_p[k]) * (correct[c] - p)
+            seen_p[k] += 1
+            error += (correct[c] - p) / (end + 1 - t)
         ability[j] += alpha / (1.0 + beta * seen_l[j]) * error
-        local[k] += alpha / (1.0 + beta * seen_p[k]) * error
         seen_l[j] += 1
-        seen_p[k] += 1
         if update_items:
             difficulty[i] -= alpha / (1.0 + beta * seen_i[i]) * error
             seen_i[i] += 1
+        t = end + 1
     return out
 
 
@@ -111,6 +124,7 @@ class Elo(Estimator):
         order = np.argsort(data.timestamp, kind="stable")  # one pass in time order, all learners
         _run(
             data.learner[order],
+            data.row[order],
             pair[order],
             data.item[order],
             data.correct[order].astype(np.float64),
@@ -137,11 +151,14 @@ class Elo(Estimator):
         item[new] = len(self.items_) + np.arange(int(new.sum()))
         pair, pairs = self._pairs(data)
         ability, seen, local, seen_p = self._states(data, pairs)
-        out = _run(
-            data.learner,
-            pair,
-            item[data.item],
-            data.correct.astype(np.float64),
+        order = np.argsort(data.timestamp, kind="stable")  # in time order, as fit
+        out = np.empty(len(data))
+        out[order] = _run(
+            data.learner[order],
+            data.row[order],
+            pair[order],
+            item[data.item][order],
+            data.correct[order].astype(np.float64),
             ability,
             local,
             difficulty,

@@ -113,7 +113,10 @@ class IRT(Estimator):
         self.ability_se_ = np.sqrt(np.maximum(post @ nodes**2 - self.ability_**2, 0))
         self.log_likelihood_ = loglik
         self._nodes, self._log_prior = nodes, log_prior
-        self.state_: dict[str, np.ndarray] = {}
+        # Each fitted learner is followed from their posterior, not from the population.
+        self.state_: dict[str, np.ndarray] = {
+            str(label): joint[n] for n, label in enumerate(data.learners)
+        }
         return self
 
     def _run(self, responses: Responses, *, remember: bool) -> np.ndarray:
@@ -155,7 +158,7 @@ class IRT(Estimator):
     def ability(self, learner: str) -> tuple[float, float]:
         """A learner's ability and its standard error, from every answer seen so far."""
         self._check_fitted()
-        state = self.state_.get(learner)
+        state = self.state_.get(str(learner))
         if state is None:
             index = np.flatnonzero(self.learners_ == learner)
             if len(index):

@@ -19,14 +19,16 @@ from edubridge.kt.data import Responses
 
 
 @njit(cache=True)
-def _history(learner, skill, correct, n_skills, start_s, start_f, start_last, start_step):  # type: ignore[no-untyped-def]
+def _history(learner, row, skill, correct, n_skills, start_s, start_f, start_last, start_step):  # type: ignore[no-untyped-def]
     """Per answer: successes and failures on its skill before it, overall too, and the
     answers since the skill was last practised (0 when never). Learners' starting counts
-    come from ``start_*`` (one row per learner)."""
+    come from ``start_*`` (one row per learner); the skills' counts are followed in the
+    first ``n_skills`` columns, the overall ones in the last two. The copies of an answer
+    of several skills (adjacent, one ``row``) all see the overall counts before it."""
     n = len(skill)
     out = np.zeros((n, 5))
-    succ = np.zeros(n_skills)
-    fail = np.zeros(n_skills)
+    succ = np.zeros(n_skills + 1)
+    fail = np.zeros(n_skills + 1)
     last = np.full(n_skills, -1.0)
     step = 0.0
     current = -1
@@ -42,14 +44,17 @@ def _history(learner, skill, correct, n_skills, start_s, start_f, start_last, st
             last[:] = start_last[j]
             step = start_step[j]
         out[t, 0], out[t, 1] = succ[k], fail[k]
-        out[t, 2], out[t, 3] = succ.sum(), fail.sum()
+        out[t, 2], out[t, 3] = succ[n_skills], fail[n_skills]
         out[t, 4] = 0.0 if last[k] < 0 else 1.0 / (1.0 + step - last[k])
         if correct[t] == 1:
             succ[k] += 1
         else:
             fail[k] += 1
         last[k] = step
-        step += 1
+        if t + 1 == n or row[t + 1] != row[t] or learner[t + 1] != j:
+            succ[n_skills] += correct[t]
+            fail[n_skills] += 1 - correct[t]
+            step += 1
     if current >= 0:
         start_s[current], start_f[current] = succ.copy(), fail.copy()
         start_last[current], start_step[current] = last.copy(), step
@@ -78,14 +83,19 @@ class Logistic(Estimator):
     ) -> sparse.csr_matrix:
         k_count, i_count = len(self.skills_), len(self.items_) + 1
         states = [self.state_.get(str(label)) for label in data.learners]
-        start_s = np.array([s[0] if s else np.zeros(k_count) for s in states]).reshape(-1, k_count)
-        start_f = np.array([s[1] if s else np.zeros(k_count) for s in states]).reshape(-1, k_count)
+        start_s = np.array([s[0] if s else np.zeros(k_count + 1) for s in states]).reshape(
+            -1, k_count + 1
+        )
+        start_f = np.array([s[1] if s else np.zeros(k_count + 1) for s in states]).reshape(
+            -1, k_count + 1
+        )
         start_last = np.array([s[2] if s else np.full(k_count, -1.0) for s in states]).reshape(
             -1, k_count
         )
         start_step = np.array([s[3] if s else 0.0 for s in states], dtype=np.float64)
         history = _history(
             data.learner,
+            data.row,
             skill,
             data.correct.astype(np.int8),
             k_count,
@@ -121,6 +131,8 @@ class Logistic(Estimator):
 
     def fit(self, responses: Responses) -> Logistic:
         data = responses
+        if len(np.unique(data.correct)) < 2:
+            raise ValueError("correct: fitting needs both right and wrong answers")
         self.skills_, self.items_ = data.skills, data.items
         self.state_: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
         design = self._design(data, data.skill, data.item, remember=False)
