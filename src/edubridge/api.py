@@ -7,6 +7,7 @@ from edubridge.catalog.api import router as catalog_router
 from edubridge.core.api import router as core_router
 from edubridge.core.api_auth import signed_in
 from edubridge.governance.api import router as governance_router
+from edubridge.learning.api import router as learning_router
 
 api = NinjaAPI(
     title="EduBridge API",
@@ -20,3 +21,4 @@ problems.install(api)
 api.add_router("/", core_router)
 api.add_router("/", governance_router)
 api.add_router("/", catalog_router)
+api.add_router("/", learning_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "edubridge.governance",
     "edubridge.standards",
     "edubridge.catalog",
+    "edubridge.learning",
 ]
 
 MIDDLEWARE = [

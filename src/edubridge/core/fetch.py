@@ -30,7 +30,7 @@ def _fail(message: str) -> DomainError:
     return DomainError(ErrorCode.INVALID, f"url: {message}", field="url")
 
 
-def _check_url(url: str, *, public_only: bool) -> None:
+def check_url(url: str, *, public_only: bool) -> None:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise _fail(f"{url!r} is not an http(s) URL")
@@ -57,7 +57,7 @@ class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
     ) -> Any:
         if urlparse(newurl).scheme not in ("http", "https"):
             raise _fail(f"redirected to {newurl}, which is not http(s)")
-        _check_url(newurl, public_only=self.public_only)
+        check_url(newurl, public_only=self.public_only)
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -69,7 +69,7 @@ def fetch(
     public_only: bool = False,
     accept: str = "application/json",
 ) -> bytes:
-    _check_url(url, public_only=public_only)
+    check_url(url, public_only=public_only)
     opener = urllib.request.build_opener(_CheckedRedirects(public_only))
     # The scheme was checked above, and redirects are held to http(s) too.
     request = urllib.request.Request(  # noqa: S310

@@ -47,6 +47,7 @@ class Action(StrEnum):
     CROSSWALK_SIGN = "crosswalk.sign"
     RESOURCE_MANAGE = "resource.manage"
     RELEASE_APPROVE = "release.approve"
+    MODEL_MANAGE = "model.manage"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -62,6 +63,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.CROSSWALK_SIGN: frozenset({Role.ADMIN, Role.CURATOR, Role.REVIEWER}),
     Action.RESOURCE_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
     Action.RELEASE_APPROVE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.MODEL_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
 }
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})

@@ -248,3 +248,31 @@ def _map(labels: np.ndarray, known: np.ndarray) -> np.ndarray:
     where = np.minimum(np.searchsorted(known, labels), max(len(known) - 1, 0))
     found = known[where] == labels if len(known) else np.zeros(len(labels), bool)
     return np.where(found, where, -1)
+
+
+def to_dict(model: BKT) -> dict[str, Any]:
+    """A fitted BKT as plain JSON: what a node stores and serves (no learner data in it)."""
+    model._check_fitted()
+    return {
+        "kind": "bkt",
+        "params": model.get_params(),
+        "skills": [str(s) for s in model.skills_],
+        "items": [str(i) for i in model.items_],
+        "prior": model.prior_.tolist(),
+        "learn": model.learn_.tolist(),
+        "forget": model.forget_.tolist(),
+        "guess": model.guess_.tolist(),
+        "slip": model.slip_.tolist(),
+    }
+
+
+def from_dict(data: dict[str, Any]) -> BKT:
+    model = BKT(**data["params"])
+    model.skills_ = np.array(data["skills"], dtype=str)
+    model.items_ = np.array(data["items"], dtype=str)
+    for name in ("prior", "learn", "forget"):
+        setattr(model, f"{name}_", np.array(data[name], dtype=np.float64))
+    model.guess_ = np.array(data["guess"], dtype=np.float64)
+    model.slip_ = np.array(data["slip"], dtype=np.float64)
+    model.state_ = {}
+    return model
