@@ -95,6 +95,62 @@ def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
     }
 
 
+def agree_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
+    """Fit our BKT, then write its parameters and its test predictions for pyBKT to match."""
+    import numpy as np
+
+    sys.path.insert(0, str(ROOT / "src"))
+    from edubridge.kt import BKT, Responses
+
+    data = Responses.from_csv(csv_path)
+    learners_of_rows = np.empty(data.size, dtype=object)
+    learners_of_rows[data.row] = data.learners[data.learner]
+    test_rows = np.array(_split_column(learners_of_rows.tolist(), _read_column(csv_path, "split")))
+    is_test = test_rows[data.row]
+    train, test = data.subset(~is_test), data.subset(is_test)
+    fitted = BKT(num_fits=num_fits, forgets=model == "bkt-forgets", random_state=0).fit(train)
+    params = {
+        str(skill): {
+            "prior": float(fitted.prior_[k]),
+            "learns": [float(fitted.learn_[k])],
+            "forgets": [float(fitted.forget_[k])],
+            "guesses": [float(fitted.guess_[k, 0])],
+            "slips": [float(fitted.slip_[k, 0])],
+        }
+        for k, skill in enumerate(fitted.skills_)
+    }
+    return {"params": params, "predictions": fitted.predict_proba(test).tolist()}
+
+
+def agree_pybkt(csv_path: str, params_path: str) -> dict[str, object]:
+    """pyBKT's predictions on the test rows with our fitted parameters, set by hand."""
+    import numpy as np
+    import pandas as pd
+    from pyBKT.models import Model
+
+    given = json.loads(Path(params_path).read_text())
+    frame = pd.read_csv(csv_path)
+    if "order_id" not in frame:
+        frame["order_id"] = range(len(frame))
+    frame["skill_name"] = frame["skill_name"].astype(str)
+    split = list(frame["split"]) if "split" in frame else None
+    held = frame[_split_column(list(frame["user_id"]), split)]
+    held = held[held["skill_name"].isin(given["params"])]
+    fitted = Model(seed=0, num_fits=1)
+    fitted.coef_ = {
+        skill: {k: (np.array(v) if isinstance(v, list) else v) for k, v in values.items()}
+        for skill, values in given["params"].items()
+    }
+    # predict() needs what fit() would have set (pyBKT 1.4.3).
+    fitted.skills = list(given["params"])
+    for skill in given["params"]:
+        fitted.fit_model[skill].update(resource_names={"default": 1}, gs_names={"default": 1})
+    out = fitted.predict(data=held).sort_index()
+    ours = np.array(given["predictions"])
+    theirs = out["correct_predictions"].to_numpy()
+    return {"rows": len(theirs), "max_abs_difference": float(np.abs(ours - theirs).max())}
+
+
 def _read_column(csv_path: str, name: str) -> list[str] | None:
     with open(csv_path, encoding="utf-8") as handle:
         header = handle.readline().strip().split(",")
@@ -179,27 +235,30 @@ def synthetic(size: int, directory: Path) -> Path:
     return path
 
 
-def contend(python: str, csv_path: Path, side: str, model: str, num_fits: int) -> dict[str, object]:
+def _child(python: str, side: str, model: str, csv_path: Path, *extra: str) -> str:
+    """Run one side in its own process; its last line of output."""
     done = subprocess.run(
-        [
-            python,
-            __file__,
-            "--run",
-            side,
-            "--model",
-            model,
-            "--csv",
-            str(csv_path),
-            "--num-fits",
-            str(num_fits),
-        ],
+        [python, __file__, "--run", side, "--model", model, "--csv", str(csv_path), *extra],
         capture_output=True,
         text=True,
         check=False,
     )
     if done.returncode != 0:
         raise SystemExit(f"{side} {model} failed:\n{done.stderr[-2000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    lines = done.stdout.strip().splitlines()
+    return lines[-1] if lines else ""
+
+
+def contend(python: str, csv_path: Path, side: str, model: str, num_fits: int) -> dict[str, object]:
+    return json.loads(_child(python, side, model, csv_path, "--num-fits", str(num_fits)))
+
+
+def agreement(python: str, csv_path: Path, model: str) -> dict[str, object]:
+    """Our fitted parameters given to pyBKT by hand: both must predict the same."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as params:
+        extra = ("--params", params.name, "--num-fits", "1")
+        _child(sys.executable, "agree-ours", model, csv_path, *extra)
+        return json.loads(_child(python, "agree-pybkt", model, csv_path, *extra))
 
 
 def main() -> None:
@@ -209,16 +268,26 @@ def main() -> None:
     parser.add_argument("--num-fits", type=int, default=5)
     parser.add_argument("--pybkt-env", default=str(ROOT / ".venv-pybkt"))
     parser.add_argument("--json")
-    parser.add_argument("--run", choices=["ours", "pybkt"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--run", choices=["ours", "pybkt", "agree-ours", "agree-pybkt"], help=argparse.SUPPRESS
+    )
+    parser.add_argument("--params", help=argparse.SUPPRESS)
     parser.add_argument("--model", default="bkt", help=argparse.SUPPRESS)
     parser.add_argument("--csv", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.run == "agree-ours":
+        Path(args.params).write_text(json.dumps(agree_ours(args.csv, args.model, args.num_fits)))
+        return
+    if args.run == "agree-pybkt":
+        print(json.dumps(agree_pybkt(args.csv, args.params)))
+        return
     if args.run:
         runner = run_ours if args.run == "ours" else run_pybkt
         print(json.dumps(runner(args.csv, args.model, args.num_fits)))
         return
     python = str(pybkt_python(Path(args.pybkt_env)))
     results: list[dict[str, object]] = []
+    agreements: list[dict[str, object]] = []
     with tempfile.TemporaryDirectory() as scratch:
         datasets = [(f"synthetic {size:,}", synthetic(size, Path(scratch))) for size in args.sizes]
         datasets += [(Path(p).name, Path(p)) for p in args.data]
@@ -233,6 +302,9 @@ def main() -> None:
                     raise SystemExit("pyBKT ran its pure-Python fallback: no comparison made")
                 ours = contend(sys.executable, path, "ours", model, args.num_fits)
                 results += [{"dataset": name, **theirs}, {"dataset": name, **ours}]
+                agreements.append(
+                    {"dataset": name, "model": model, **agreement(python, path, model)}
+                )
             if real:
                 for model in ("elo", "logistic"):
                     results.append(
@@ -248,8 +320,12 @@ def main() -> None:
             f"| {r['dataset']} | {r['contender']} | {r['backend']} | {r['fit_seconds']} | "
             f"{r['auc']:.4f} | {r['rmse']:.4f} | {r['peak_mb']} |"
         )
+    print("\nSame parameters, same answers: EduBridge's and pyBKT's one-step predictions")
+    print("| dataset | model | test rows | max abs difference |\n| --- | --- | --- | --- |")
+    for a in agreements:
+        print(f"| {a['dataset']} | {a['model']} | {a['rows']:,} | {a['max_abs_difference']:.1e} |")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2))
+        Path(args.json).write_text(json.dumps({"runs": results, "agreement": agreements}, indent=2))
 
 
 if __name__ == "__main__":
