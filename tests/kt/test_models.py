@@ -204,3 +204,21 @@ def test_the_logistic_model_needs_both_outcomes():
     table = Responses.from_columns(learner=["a", "b"], skill=["s", "s"], correct=[1, 1])
     with pytest.raises(ValueError, match="both right and wrong answers"):
         Logistic().fit(table)
+
+
+def test_bkt_stays_a_probability_after_long_streaks():
+    """P(known) reaches 1 to the last bit after a long run of right answers; wrong answers
+    after that must not push it past 1 (as 1 - P(correct) cancelling to nothing did). Like
+    pyBKT, whose predictions ours must equal, a certainty of 1 then stays."""
+    model = BKT().fit(
+        Responses.from_columns(learner=["a"] * 4, skill=["s"] * 4, correct=[0, 1, 0, 1])
+    )
+    model.prior_[:] = 0.6
+    model.learn_[:] = 0.3
+    model.guess_[:] = 0.3
+    model.slip_[:] = 0.2
+    answers = [1] * 200 + [0] * 400
+    table = Responses.from_columns(learner=["b"] * 600, skill=["s"] * 600, correct=answers)
+    predicted = model.predict_proba(table)
+    assert np.all((predicted >= 0) & (predicted <= 1))
+    assert predicted[-1] == pytest.approx(1 - 0.2)

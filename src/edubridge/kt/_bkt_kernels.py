@@ -98,9 +98,13 @@ def predict(obs, cls, skill, seq_start, prior, learn, forget, guess, slip, state
             known = prior[k] if np.isnan(state[t]) else state[t]
         g, s = guess[k, j], slip[k, j]
         out[t] = known * (1.0 - s) + (1.0 - known) * g
-        right = known * (1.0 - s) / out[t]
-        wrong = known * s / (1.0 - out[t])
-        posterior = right if obs[t] == 1 else wrong
+        # Bayes' rule written as a share of two non-negative terms: it stays in [0, 1] even
+        # when P(known) is 1 to the last bit (1 - P(correct) would cancel to nothing).
+        if obs[t] == 1:
+            yes, no = known * (1.0 - s), (1.0 - known) * g
+        else:
+            yes, no = known * s, (1.0 - known) * (1.0 - g)
+        posterior = yes / (yes + no)
         known = posterior * (1.0 - forget[k]) + (1.0 - posterior) * learn[k]
         after[t] = known
     return out, after
