@@ -207,9 +207,9 @@ def test_the_logistic_model_needs_both_outcomes():
 
 
 def test_bkt_stays_a_probability_after_long_streaks():
-    """P(known) reaches 1 to the last bit after a long run of right answers; wrong answers
-    after that must not push it past 1 (as 1 - P(correct) cancelling to nothing did). Like
-    pyBKT, whose predictions ours must equal, a certainty of 1 then stays."""
+    """P(known) reaches 1 to the last bit after a long run of right answers. Wrong answers
+    after that must neither push it past 1 (as 1 - P(correct) cancelling to nothing did) nor
+    leave it stuck: like pyBKT, P(not known) is carried on its own and recovers."""
     model = BKT().fit(
         Responses.from_columns(learner=["a"] * 4, skill=["s"] * 4, correct=[0, 1, 0, 1])
     )
@@ -221,4 +221,4 @@ def test_bkt_stays_a_probability_after_long_streaks():
     table = Responses.from_columns(learner=["b"] * 600, skill=["s"] * 600, correct=answers)
     predicted = model.predict_proba(table)
     assert np.all((predicted >= 0) & (predicted <= 1))
-    assert predicted[-1] == pytest.approx(1 - 0.2)
+    assert predicted[-1] < 0.6 < predicted[199]  # four hundred wrong answers are believed

@@ -91,20 +91,22 @@ def predict(obs, cls, skill, seq_start, prior, learn, forget, guess, slip, state
     n = len(obs)
     out = np.empty(n)
     after = np.empty(n)
-    known = 0.0
+    # P(known) and P(not known) are carried apart, as pyBKT's forward pass does: after a long
+    # streak one of them is far below the other's last bit, and 1 - the other would lose it.
+    known, unknown = 0.0, 1.0
     for t in range(n):
         k, j = skill[t], cls[t]
         if seq_start[t]:
             known = prior[k] if np.isnan(state[t]) else state[t]
+            unknown = 1.0 - known
         g, s = guess[k, j], slip[k, j]
-        out[t] = known * (1.0 - s) + (1.0 - known) * g
-        # Bayes' rule written as a share of two non-negative terms: it stays in [0, 1] even
-        # when P(known) is 1 to the last bit (1 - P(correct) would cancel to nothing).
+        out[t] = (known * (1.0 - s) + unknown * g) / (known + unknown)
         if obs[t] == 1:
-            yes, no = known * (1.0 - s), (1.0 - known) * g
+            yes, no = known * (1.0 - s), unknown * g
         else:
-            yes, no = known * s, (1.0 - known) * (1.0 - g)
-        posterior = yes / (yes + no)
-        known = posterior * (1.0 - forget[k]) + (1.0 - posterior) * learn[k]
+            yes, no = known * s, unknown * (1.0 - g)
+        yes, no = yes / (yes + no), no / (yes + no)
+        known = yes * (1.0 - forget[k]) + no * learn[k]
+        unknown = no * (1.0 - learn[k]) + yes * forget[k]
         after[t] = known
     return out, after
