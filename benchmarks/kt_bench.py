@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data" / "kt" / "dkt_assist2009_builder.csv"
@@ -61,6 +62,17 @@ def _peak_mb() -> int:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
+def _train_test(data: Any, csv_path: str) -> tuple[Any, Any]:
+    """Our table split as the file says (its split column), else 20% of learners by hash."""
+    import numpy as np
+
+    learners_of_rows = np.empty(data.size, dtype=object)
+    learners_of_rows[data.row] = data.learners[data.learner]
+    split = _split_column(learners_of_rows.tolist(), _read_column(csv_path, "split"))
+    is_test = np.array(split)[data.row]
+    return data.subset(~is_test), data.subset(is_test)
+
+
 def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
     import numpy as np
 
@@ -69,12 +81,7 @@ def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
 
     started = time.perf_counter()
     data = Responses.from_csv(csv_path)
-    text_split = _read_column(csv_path, "split")
-    learners_of_rows = np.empty(data.size, dtype=object)
-    learners_of_rows[data.row] = data.learners[data.learner]
-    test_rows = np.array(_split_column(learners_of_rows.tolist(), text_split))
-    is_test = test_rows[data.row]
-    train, test = data.subset(~is_test), data.subset(is_test)
+    train, test = _train_test(data, csv_path)
     estimator = {
         "bkt": lambda: BKT(num_fits=num_fits, random_state=0),
         "bkt-forgets": lambda: BKT(num_fits=num_fits, forgets=True, random_state=0),
@@ -97,17 +104,12 @@ def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
 
 def agree_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
     """Fit our BKT, then write its parameters and its test predictions for pyBKT to match."""
-    import numpy as np
 
     sys.path.insert(0, str(ROOT / "src"))
     from edubridge.kt import BKT, Responses
 
     data = Responses.from_csv(csv_path)
-    learners_of_rows = np.empty(data.size, dtype=object)
-    learners_of_rows[data.row] = data.learners[data.learner]
-    test_rows = np.array(_split_column(learners_of_rows.tolist(), _read_column(csv_path, "split")))
-    is_test = test_rows[data.row]
-    train, test = data.subset(~is_test), data.subset(is_test)
+    train, test = _train_test(data, csv_path)
     fitted = BKT(num_fits=num_fits, forgets=model == "bkt-forgets", random_state=0).fit(train)
     params = {
         str(skill): {

@@ -125,13 +125,17 @@ def items_of(version: ResourceVersion) -> list[qti.Item]:
     return [qti.Item.from_json(row.data) for row in version.items.all()]
 
 
-def _write(version: ResourceVersion, package_format: str, target: IO[bytes]) -> list[str]:
-    """The version as ``cc1.3``, ``cc1.1`` (what Moodle imports) or ``qti3``, with the
-    metadata it was published with, so the same version always gives the same package."""
+def _check_format(package_format: str) -> None:
     if package_format not in FORMATS:
         raise DomainError(
             ErrorCode.INVALID, f"format: choose one of {', '.join(FORMATS)}", field="format"
         )
+
+
+def _write(version: ResourceVersion, package_format: str, target: IO[bytes]) -> list[str]:
+    """The version as ``cc1.3``, ``cc1.1`` (what Moodle imports) or ``qti3``, with the
+    metadata it was published with, so the same version always gives the same package."""
+    _check_format(package_format)
     resource = version.resource
     metadata = version.metadata or services.metadata_of(resource)
     languages = metadata.get("languages") or ["en"]
@@ -168,10 +172,7 @@ def stored_export(version: ResourceVersion, package_format: str) -> str:
     version never changes, so neither does its package."""
     if version.status != VersionStatus.PUBLISHED:
         raise DomainError(ErrorCode.CONFLICT, "Only a published version is exported.")
-    if package_format not in FORMATS:
-        raise DomainError(
-            ErrorCode.INVALID, f"format: choose one of {', '.join(FORMATS)}", field="format"
-        )
+    _check_format(package_format)
     name = f"packages/{version.resource.identifier}/v{version.number}.{package_format}.zip"
     if not default_storage.exists(name):
         with tempfile.TemporaryFile() as spool:

@@ -15,7 +15,7 @@ import numpy as np
 
 from edubridge.kt import _bkt_kernels as kernels
 from edubridge.kt.base import Estimator
-from edubridge.kt.data import Responses
+from edubridge.kt.data import Responses, codes_in
 
 FLOOR = 1e-4
 
@@ -159,11 +159,11 @@ class BKT(Estimator):
     def _predict(self, responses: Responses, *, remember: bool) -> tuple[np.ndarray, np.ndarray]:
         self._check_fitted()
         data = responses
-        skill_map = _map(data.skills, self.skills_)
+        skill_map = codes_in(data.skills, self.skills_)
         if (skill_map < 0).any():
             unknown = str(data.skills[skill_map < 0][0])
             raise ValueError(f"skill: {unknown!r} was not in the data the model was fitted on")
-        item_map = _map(data.items, self.items_) if self.multigs else None
+        item_map = codes_in(data.items, self.items_) if self.multigs else None
         order = np.lexsort((np.arange(len(data)), data.learner, data.skill))
         skill = skill_map[data.skill[order]]
         learner = data.learner[order]
@@ -241,13 +241,6 @@ def _ratio(num: np.ndarray, den: np.ndarray, fallback: np.ndarray | None = None)
     with np.errstate(invalid="ignore", divide="ignore"):
         value = num / den
     return np.where(den > 0, value, fallback if fallback is not None else 0.5)
-
-
-def _map(labels: np.ndarray, known: np.ndarray) -> np.ndarray:
-    """Index of each label in ``known`` (sorted labels), -1 where it is not there."""
-    where = np.minimum(np.searchsorted(known, labels), max(len(known) - 1, 0))
-    found = known[where] == labels if len(known) else np.zeros(len(labels), bool)
-    return np.where(found, where, -1)
 
 
 def to_dict(model: BKT) -> dict[str, Any]:

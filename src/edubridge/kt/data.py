@@ -200,3 +200,11 @@ def _binary(values: np.ndarray) -> np.ndarray:
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(f"correct: row {row} is {values[row].item()!r}, not 0 or 1")
     return numbers.astype(np.int8)
+
+
+def codes_in(labels: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Index of each label in ``known`` (sorted labels, as a table's vocabularies are), -1
+    where it is not there: how a fitted model reads the codes of another table."""
+    where = np.minimum(np.searchsorted(known, labels), max(len(known) - 1, 0))
+    found = known[where] == labels if len(known) else np.zeros(len(labels), bool)
+    return np.where(found, where, -1)

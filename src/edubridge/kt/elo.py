@@ -14,8 +14,7 @@ import numpy as np
 from numba import njit
 
 from edubridge.kt.base import Estimator
-from edubridge.kt.bkt import _map
-from edubridge.kt.data import Responses
+from edubridge.kt.data import Responses, codes_in
 
 
 @njit(cache=True)
@@ -144,7 +143,7 @@ class Elo(Estimator):
     def _follow(self, responses: Responses, *, remember: bool) -> np.ndarray:
         self._check_fitted()
         data = responses
-        item = _map(data.items, self.items_)
+        item = codes_in(data.items, self.items_)
         new = item < 0
         difficulty = np.append(self.difficulty_, np.zeros(int(new.sum())))
         counts = np.append(self.item_counts_, np.zeros(int(new.sum())))

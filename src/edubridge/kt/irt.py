@@ -12,8 +12,7 @@ import numpy as np
 from numba import njit
 
 from edubridge.kt.base import Estimator
-from edubridge.kt.bkt import _map
-from edubridge.kt.data import Responses
+from edubridge.kt.data import Responses, codes_in
 
 
 @njit(cache=True)
@@ -122,7 +121,7 @@ class IRT(Estimator):
     def _run(self, responses: Responses, *, remember: bool) -> np.ndarray:
         self._check_fitted()
         data = _first_skill_only(responses)
-        item = _map(data.items, self.items_)
+        item = codes_in(data.items, self.items_)
         known = item >= 0
         # Items it has not calibrated: average difficulty and discrimination.
         a = np.append(self.discrimination_, self.discrimination_.mean())

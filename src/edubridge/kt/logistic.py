@@ -14,8 +14,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression
 
 from edubridge.kt.base import Estimator
-from edubridge.kt.bkt import _map
-from edubridge.kt.data import Responses
+from edubridge.kt.data import Responses, codes_in
 
 
 @njit(cache=True)
@@ -151,11 +150,11 @@ class Logistic(Estimator):
         data = responses
         if not len(data):
             return np.zeros(0)
-        skill = _map(data.skills, self.skills_)
+        skill = codes_in(data.skills, self.skills_)
         if (skill < 0).any():
             unknown = str(data.skills[skill < 0][0])
             raise ValueError(f"skill: {unknown!r} was not in the data the model was fitted on")
-        item = _map(data.items, self.items_)
+        item = codes_in(data.items, self.items_)
         item = np.where(item < 0, len(self.items_), item)  # an item it has not seen: no intercept
         design = self._design(data, skill[data.skill], item[data.item], remember=remember)
         return responses.per_input_row(self.model_.predict_proba(design)[:, 1])
