@@ -8,6 +8,7 @@ model "knows" what its learners get wrong, which explains the data and means not
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,18 +73,9 @@ class BKT(Estimator):
     def fit(self, responses: Responses) -> BKT:
         data = responses
         seqs = self._sequences(data)
-        n_skills = len(data.skills)
         n_classes = len(data.items) if self.multigs else 1
-        rng = np.random.default_rng(self.random_state)
         best: dict[str, np.ndarray] | None = None
-        for _ in range(max(1, self.num_fits)):
-            params = {
-                "prior": rng.uniform(0.05, 0.95, n_skills),
-                "learn": rng.uniform(0.05, 0.5, n_skills),
-                "forget": rng.uniform(0.01, 0.2, n_skills) if self.forgets else np.zeros(n_skills),
-                "guess": np.repeat(rng.uniform(0.05, self.max_guess, (n_skills, 1)), n_classes, 1),
-                "slip": np.repeat(rng.uniform(0.05, self.max_slip, (n_skills, 1)), n_classes, 1),
-            }
+        for params in self._starts(data.skills, n_classes):
             fitted, loglik, n_iter = self._em(seqs, params)
             if best is None:
                 best = {**fitted, "loglik": loglik, "n_iter": n_iter}
@@ -105,6 +97,33 @@ class BKT(Estimator):
         self.log_likelihood_, self.n_iter_ = best["loglik"], best["n_iter"]
         self.state_: dict[tuple[str, str], float] = {}
         return self
+
+    def _starts(self, skills: np.ndarray, n_classes: int) -> list[dict[str, np.ndarray]]:
+        """Random starting points of each restart. Each skill's are drawn from its own label,
+        so a skill starts alike whichever skills are fitted with it: fits split by skill
+        (over a cluster, say) give the same parameters as one fit of all."""
+        fits = max(1, self.num_fits)
+        seed = self.random_state
+        if seed is None:
+            seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
+        draws = np.empty((fits, 5, len(skills)))
+        for k, label in enumerate(skills):
+            skill_rng = np.random.default_rng([seed, zlib.crc32(str(label).encode())])
+            draws[:, :, k] = skill_rng.random((fits, 5))
+        starts = []
+        for u in draws:
+            guess = 0.05 + (self.max_guess - 0.05) * u[3]
+            slip = 0.05 + (self.max_slip - 0.05) * u[4]
+            starts.append(
+                {
+                    "prior": 0.05 + 0.9 * u[0],
+                    "learn": 0.05 + 0.45 * u[1],
+                    "forget": 0.01 + 0.19 * u[2] if self.forgets else np.zeros(len(skills)),
+                    "guess": np.repeat(guess[:, None], n_classes, 1),
+                    "slip": np.repeat(slip[:, None], n_classes, 1),
+                }
+            )
+        return starts
 
     def _em(
         self, seqs: _Sequences, params: dict[str, np.ndarray]

@@ -47,6 +47,29 @@ def mastery(model: BKT, history: Sequence[Answer]) -> dict[str, float]:
     return state
 
 
+def update(model: BKT, state: Mapping[str, float], answers: Sequence[Answer]) -> dict[str, float]:
+    """P(known) after ``answers`` (in time order), starting from ``state`` (the prior for a
+    skill not in it): one Bayes step and one learning step an answer, so a live session
+    costs as much at its thousandth answer as at its first."""
+    index = {str(s): k for k, s in enumerate(model.skills_)}
+    items = {str(i): c for c, i in enumerate(model.items_)}
+    out = dict(state)
+    for answer in answers:
+        k = index[answer.skill]
+        known = out.get(answer.skill, float(model.prior_[k]))
+        c = items.get(answer.item, -1) if model.guess_.shape[1] > 1 else 0
+        guess = float(model.guess_[k, c] if c >= 0 else model.guess_[k].mean())
+        slip = float(model.slip_[k, c] if c >= 0 else model.slip_[k].mean())
+        if answer.correct:
+            right, wrong = known * (1 - slip), (1 - known) * guess
+        else:
+            right, wrong = known * slip, (1 - known) * (1 - guess)
+        posterior = right / (right + wrong)
+        learn, forget = float(model.learn_[k]), float(model.forget_[k])
+        out[answer.skill] = posterior * (1 - forget) + (1 - posterior) * learn
+    return out
+
+
 def predict(
     model: BKT, state: Mapping[str, float], items: Sequence[Mapping[str, Any]]
 ) -> list[float]:
@@ -97,6 +120,16 @@ def recommend(
                 f"predicted success {chance:.2f}"
             )
         key = (bool(blocked), done, state[focus], abs(chance - target))
-        ranked.append((key, {"item": candidate["item"], "score": chance, "reason": reason}))
+        entry = {
+            "item": candidate["item"],
+            "score": chance,
+            "reason": reason,
+            "skill": focus,
+            "mastery": state[focus],
+            "status": "blocked" if blocked else "mastered" if done else "practise",
+        }
+        if blocked:
+            entry["blocked_by"] = blocked[0]
+        ranked.append((key, entry))
     ranked.sort(key=lambda pair: pair[0])
     return [entry for _, entry in ranked]
