@@ -194,6 +194,8 @@ OAI_PAGE_SIZE = max(1, int(_env("OAI_PAGE_SIZE", "100")))
 # The harvester: seconds to wait for a response, and the largest response it reads.
 HARVEST_TIMEOUT = float(_env("HARVEST_TIMEOUT", "60"))
 HARVEST_MAX_BYTES = int(_env("HARVEST_MAX_MB", "50")) * 1_000_000
+# This node's public address: learning records (xAPI) name its learners and items under it.
+BASE_URL = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Seconds a CASE import from a URL may take.
 CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("data-map/", governance_views.data_map, name="data-map"),
     path("", include("edubridge.standards.urls")),
     path("", include("edubridge.catalog.urls")),
+    path("", include("edubridge.learning.urls")),
     path("api/v1/", api.urls),
     path("ims/case/v1p1/", include((case_api.urls("1.1"), "case-v1p1"))),
     path("ims/case/v1p0/", include((case_api.urls("1.0"), "case-v1p0"))),

@@ -1,12 +1,15 @@
 import json
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from edubridge.catalog import search
 from edubridge.catalog.models import Release, Resource
 from edubridge.core import demo
 from edubridge.core.models import AuditEntry, Membership, Organisation, Role
+from edubridge.learning import classroom
+from edubridge.learning.models import ItemBank
 from edubridge.standards.models import Crosswalk, Framework
 from tests.conftest import run_cli
 
@@ -99,10 +102,15 @@ def test_demo_data_loads_once_with_a_user_for_every_role(capsys):
     )
     assert crosswalk.links.filter(status="accepted").count() == 5
     assert (
-        Resource.objects.count() == 3
+        Resource.objects.count() == 4  # three resources and the practice item bank
         and Release.objects.get().parties.filter(approved_at__isnull=True).count() == 1
     )
     assert search.search("机器学习").total == 1
+    bank = ItemBank.objects.get()
+    assert bank.items.count() == 15 and bank.answers.count() > 50
+    teacher = User.objects.get(username="achieng.wekesa")
+    skills, rows = classroom.heatmap(teacher, bank)
+    assert len(skills) == 5 and len(rows) == 5 and classroom.stuck(teacher, bank)
     out = capsys.readouterr().out
     assert demo.PASSWORD in out and "li.wei" in out
 

@@ -75,6 +75,7 @@ USERS = [
     ),
     DemoUser("otieno.odhiambo", "Otieno Odhiambo", "rift-valley-tc", (Role.TRANSLATOR,)),
     DemoUser("achieng.wekesa", "Achieng Wekesa", "rift-valley-tc", (Role.TEACHER,)),
+    DemoUser("amani.mwangi", "Amani Mwangi", "rift-valley-tc", (Role.LEARNER,)),
     DemoUser("ana.souza", "Ana Souza", "aurora-escolas", (Role.ADMIN,), staff=True),
     DemoUser("lucas.lima", "Lucas Lima", "aurora-escolas", (Role.LEARNER,)),
     DemoUser("dewi.pratama", "Dewi Pratama", "nusantara-dl", (Role.ADMIN,), staff=True),

@@ -48,6 +48,8 @@ class Action(StrEnum):
     RESOURCE_MANAGE = "resource.manage"
     RELEASE_APPROVE = "release.approve"
     MODEL_MANAGE = "model.manage"
+    PRACTISE = "learning.practise"
+    CLASS_VIEW = "learning.class_view"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -64,6 +66,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.RESOURCE_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
     Action.RELEASE_APPROVE: frozenset({Role.ADMIN, Role.CURATOR}),
     Action.MODEL_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.PRACTISE: frozenset(Role),
+    # Who sees learners' mastery by name: those who teach them, and the organisation's admin.
+    Action.CLASS_VIEW: frozenset({Role.ADMIN, Role.TEACHER, Role.TRAINER}),
 }
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})

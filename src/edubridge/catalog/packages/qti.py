@@ -76,10 +76,11 @@ class Item:
 
     def texts(self) -> list[str]:
         """The words a learner reads: for search and for translation."""
-        return [self.title, _plain(self.prompt), *(_plain(c.text) for c in self.choices)]
+        return [self.title, plain(self.prompt), *(plain(c.text) for c in self.choices)]
 
 
-def _plain(markup: str) -> str:
+def plain(markup: str) -> str:
+    """The words of a prompt or choice, without markup."""
     return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
 
 
@@ -187,7 +188,7 @@ def read_item(root: etree._Element, where: str) -> Item:
     prompt = _inner_html(prompts[0]) if prompts else ""
     if not prompt:
         body = next(iter(_find(root, "itemBody")), None)
-        prompt = _plain(etree.tostring(body, encoding="unicode")) if body is not None else ""
+        prompt = plain(etree.tostring(body, encoding="unicode")) if body is not None else ""
     item = Item(
         identifier=root.get("identifier", ""),
         title=root.get("title", "") or root.get("identifier", ""),

@@ -7,12 +7,16 @@ from edubridge.catalog import demo as catalog_demo
 from edubridge.core import demo
 from edubridge.core.policy import SYSTEM
 from edubridge.core.server import serve
+from edubridge.learning import demo as learning_demo
 from edubridge.standards import demo as standards_demo
 from edubridge.standards import services
 
 
 class Command(BaseCommand):
-    help = "Migrate, load the demo (partners, users, frameworks, crosswalk, resources), and serve."
+    help = (
+        "Migrate, load the demo (partners, users, frameworks, crosswalk, resources, a practice"
+        " item bank), and serve."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-serve", action="store_true", help="load the demo data only")
@@ -25,6 +29,7 @@ class Command(BaseCommand):
         services.load_builtin(SYSTEM)
         standards_demo.load()
         catalog_demo.load()
+        learning_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")
