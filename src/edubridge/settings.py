@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     "edubridge.core",
     "edubridge.governance",
     "edubridge.standards",
@@ -196,6 +198,11 @@ HARVEST_TIMEOUT = float(_env("HARVEST_TIMEOUT", "60"))
 HARVEST_MAX_BYTES = int(_env("HARVEST_MAX_MB", "50")) * 1_000_000
 # This node's public address: learning records (xAPI) name its learners and items under it.
 BASE_URL = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Hours between refits of an item bank's model on its learners' answers (0: never).
+REFIT_HOURS = float(_env("REFIT_HOURS", "24"))
+# Background work (refits): queued in the database, run by `edubridge db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
 # Seconds a CASE import from a URL may take.
 CASE_URL_TIMEOUT = int(_env("CASE_URL_TIMEOUT", "30"))
 

@@ -1,5 +1,8 @@
-"""Serving the node with gunicorn: several worker processes, static files by WhiteNoise."""
+"""Serving the node with gunicorn: several worker processes, static files by WhiteNoise, and
+one background worker for queued tasks (refits), stopped with the server."""
 
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -22,8 +25,18 @@ class _Gunicorn(BaseApplication):
         return application
 
 
-def serve(host: str, port: int, workers: int) -> None:
+def serve(host: str, port: int, workers: int, *, background: bool = True) -> None:
     call_command("collectstatic", interactive=False, verbosity=0)
+    worker = None
+    if background:
+        call_command("learning", "schedule")
+        command = [sys.executable, "-m", "edubridge.cli", "db_worker", "--no-reload"]
+        worker = subprocess.Popen(command)  # noqa: S603 (our own interpreter and command)
     # Workers are forked: none may inherit a database connection of this process.
     connections.close_all()
-    _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}).run()
+    try:
+        _Gunicorn({"bind": f"{host}:{port}", "workers": workers, "accesslog": "-"}).run()
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(timeout=30)

@@ -1,4 +1,4 @@
-"""Classification of the fields of Django's own apps, which EduBridge installs."""
+"""Classification of the fields of Django's own apps and of the other apps EduBridge installs."""
 
 from edubridge.governance.registry import classify, internal, personal, public
 
@@ -61,4 +61,23 @@ classify(
     object_repr=personal("Description of the object; may name a person"),
     action_flag=internal("Addition, change or deletion"),
     change_message=personal("What changed; may name a person"),
+)
+classify(
+    "django_tasks_database.DBTaskResult",
+    retention="until pruned by `edubridge prune_db_task_results`",
+    id=internal("Identifier of a background task"),
+    status=internal("Queued, running, done or failed"),
+    enqueued_at=internal("When it was queued"),
+    started_at=internal("When it started"),
+    finished_at=internal("When it ended"),
+    args_kwargs=internal("Its arguments: identifiers of banks, never learner data"),
+    priority=internal("Priority"),
+    task_path=internal("Which task"),
+    worker_ids=internal("Workers that ran it"),
+    queue_name=internal("Queue"),
+    backend_name=internal("Backend"),
+    run_after=internal("Earliest time to run"),
+    return_value=internal("What it returned: identifiers of refitted banks"),
+    exception_class_path=internal("Error, when it failed"),
+    traceback=internal("Traceback, when it failed"),
 )

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import IO, Any, cast
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from edubridge.catalog.harvest import Harvester, HarvestError
+from edubridge.core.management.progress import progress_bar
 
 
 class Command(BaseCommand):
@@ -37,7 +36,6 @@ class Command(BaseCommand):
         url = options["url"].strip()
         if not url.startswith(("http://", "https://")):
             raise CommandError(f"url: {url!r} is not an http(s) URL")
-        console = Console(file=cast("IO[str]", self.stdout))
         try:
             harvester = Harvester(
                 url,
@@ -45,14 +43,7 @@ class Command(BaseCommand):
                 metadata_prefix=options["metadata_prefix"],
                 country=options["country"],
             )
-            with Progress(
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-                transient=True,
-            ) as progress:
+            with progress_bar(self.stdout) as progress:
                 task = progress.add_task("harvesting", total=None)
 
                 def advance(count: int, total: int) -> None:

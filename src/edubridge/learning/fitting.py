@@ -1,0 +1,188 @@
+"""Fitting knowledge-tracing models on a bank's stored answers.
+
+Every kind is scored on a fifth of the learners held out, then fitted on all of them. A
+BKT fitted on ``MIN_LEARNERS`` learners or more then serves the bank (practice pages and
+``/api/v1/models/{id}/``); the other kinds are reported for comparison. BKT fits skill by
+skill, so the skills can be spread over a Dask cluster (``scheduler``, ``tcp://host:port``):
+the result is the same as here.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from edubridge.core import audit
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.policy import Action, Actor, require
+from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, evaluate
+from edubridge.kt.bkt import to_dict
+from edubridge.learning import services
+from edubridge.learning.models import AdaptiveModel, Answer, ItemBank
+from edubridge.learning.practice import engine
+
+KINDS: dict[str, Callable[[int], Any]] = {
+    "bkt": lambda seed: BKT(random_state=seed),
+    "irt": lambda seed: IRT(random_state=seed),
+    "elo": lambda seed: Elo(random_state=seed),
+    "logistic": lambda seed: Logistic(random_state=seed),
+}
+Progress = Callable[[int, int], None]  # (parts done, parts in all)
+# Fewer learners than this and a fit is reported, not served: the defaults are safer.
+MIN_LEARNERS = 20
+
+
+@dataclass
+class FitReport:
+    kind: str
+    answers: int
+    learners: int
+    skills: list[str]
+    held_out: dict[str, Any]
+    seconds: float
+    model: AdaptiveModel | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+def responses_of(bank: ItemBank, skills: Sequence[str] | None = None) -> Responses:
+    """The bank's answers as a Responses table; ``skills`` (identifiers or codes) keeps
+    those skills only."""
+    served = engine(bank)
+    wanted = None
+    if skills:
+        by_code = {s.human_coding_scheme: i for i, s in served.skills.items()}
+        wanted = set()
+        for name in skills:
+            if name not in served.skills and name not in by_code:
+                raise DomainError(
+                    ErrorCode.INVALID,
+                    f"skills: {name!r} is not a skill of this bank",
+                    field="skills",
+                )
+            wanted.add(by_code.get(name, name))
+    learner, skill, item, correct, stamp = [], [], [], [], []
+    rows = Answer.objects.filter(bank=bank).values_list(
+        "learner__pseudonym", "item_id", "correct", "answered_at"
+    )
+    for pseudonym, item_id, right, answered_at in rows.iterator(chunk_size=5000):
+        identifier, item_skills = served.items[item_id]
+        kept = [s for s in item_skills if wanted is None or s in wanted]
+        if not kept:
+            continue
+        learner.append(pseudonym)
+        skill.append("~".join(kept))
+        item.append(identifier)
+        correct.append(int(right))
+        stamp.append(answered_at.timestamp())
+    return Responses.from_columns(
+        learner=learner, skill=skill, item=item, correct=correct, timestamp=stamp
+    )
+
+
+def _local(progress: Progress | None) -> by_skill.Mapper:
+    def run(function: Callable[[Any], BKT], parts: Sequence[Responses]) -> Iterable[BKT]:
+        for n, part in enumerate(parts, 1):
+            yield function(part)
+            if progress:
+                progress(n, len(parts))
+
+    return run
+
+
+def _dask(address: str, progress: Progress | None) -> by_skill.Mapper:
+    from distributed import Client  # only a node that fits on a cluster needs it loaded
+
+    def run(function: Callable[[Any], BKT], parts: Sequence[Responses]) -> Iterable[BKT]:
+        with Client(address, timeout="10s") as client:
+            futures = client.map(function, parts, pure=False)
+            for n, future in enumerate(futures, 1):
+                yield future.result()
+                if progress:
+                    progress(n, len(parts))
+
+    return run
+
+
+def fit_bank(
+    by: Actor,
+    bank: ItemBank,
+    kind: str = "bkt",
+    *,
+    skills: Sequence[str] | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    random_state: int = 0,
+) -> FitReport:
+    """Fit ``kind`` on the bank's answers; a BKT then serves the bank."""
+    require(by, Action.MODEL_MANAGE, bank)
+    if kind not in KINDS:
+        raise DomainError(
+            ErrorCode.INVALID, f"model: choose one of {', '.join(KINDS)}", field="model"
+        )
+    if scheduler and kind != "bkt":
+        raise DomainError(
+            ErrorCode.INVALID,
+            f"scheduler: {kind} fits all skills at once; only bkt spreads out",
+            field="scheduler",
+        )
+    started = time.perf_counter()
+    data = responses_of(bank, skills)
+    if not len(data):
+        raise DomainError(ErrorCode.INVALID, "The bank has no answers to fit on yet.")
+    train, test = data.split_by_learner(0.2, random_state)
+    held_out: dict[str, Any] = {}
+    if len(train) and len(test):
+        held_out = evaluate(KINDS[kind](random_state).fit(train), test)
+    if kind == "bkt":
+        mapper = _dask(scheduler, progress) if scheduler else _local(progress)
+        fitted = by_skill.fit(KINDS[kind](random_state), data, mapper=mapper)
+    else:
+        fitted = KINDS[kind](random_state).fit(data)
+        if progress:
+            progress(1, 1)
+    report = FitReport(
+        kind=kind,
+        answers=data.size,
+        learners=len(data.learners),
+        skills=[str(s) for s in data.skills],
+        held_out=held_out,
+        seconds=time.perf_counter() - started,
+    )
+    if kind == "bkt":
+        report.parameters = to_dict(fitted)
+        if report.learners >= MIN_LEARNERS:
+            report.model = _serve(by, bank, fitted, report)
+    return report
+
+
+def _serve(by: Actor, bank: ItemBank, fitted: BKT, report: FitReport) -> AdaptiveModel:
+    """The bank's model gets the new parameters, or is made on the first fit."""
+    metrics = {k: report.held_out.get(k) for k in ("n", "auc", "rmse", "log_loss")}
+    card = {
+        "intended_use": f"Practice of the item bank {bank.name!r}: mastery and next items.",
+        "training_data": {
+            "jurisdictions": [bank.organisation.country_id],
+            "answers": report.answers,
+            "learners": report.learners,
+        },
+        "metrics": {"overall": metrics},
+    }
+    with transaction.atomic():
+        model = bank.model
+        if model is None or model.kind != "bkt":
+            model = services.serve(by, bank.organisation, f"BKT: {bank.name}", fitted, card=card)
+        else:
+            model.parameters = to_dict(fitted)
+            model.card = {**model.card, **card, "skills": model.parameters["skills"]}
+            model.save(update_fields=["parameters", "card"])
+            audit.record(
+                by, "model.refit", model, organisation=bank.organisation, summary=model.name
+            )
+        ItemBank.objects.filter(pk=bank.pk).update(model=model, fitted_at=timezone.now())
+        bank.refresh_from_db()
+    return model
