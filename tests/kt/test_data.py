@@ -81,5 +81,5 @@ def test_a_csv_file_with_pybkt_columns(tmp_path):
     assert Responses.from_csv(quoted).skills.tolist() == ["a, b"]
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("user_id,skill_name,correct\nu1,s\n")
-    with pytest.raises(ValueError, match="do not have 3 columns"):
+    with pytest.raises(ValueError, match="row 0 does not have 3 columns"):
         Responses.from_csv(ragged)

@@ -14,7 +14,13 @@ from numba import njit, prange
 @njit(cache=True, parallel=True)
 def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, active):  # type: ignore[no-untyped-def]
     """Expected counts per skill, and each skill's log-likelihood (skills not ``active``,
-    which have converged, are left at zero)."""
+    which have converged, are left at zero).
+
+    A forward pass keeps the scaled P(state | answers so far); one backward pass then
+    gathers every expected count. The log-likelihood is the log of the product of the
+    scales, taken once per sequence (or whenever the product nears underflow), not once
+    per answer: a logarithm costs more than the rest of an answer's arithmetic.
+    """
     n_skills = len(prior)
     n_classes = guess.shape[1]
     # prior, n_seq, learn num/den, forget num/den, log-likelihood
@@ -27,57 +33,61 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
     for k in prange(n_skills):
         if not active[k]:
             continue
-        alpha = np.empty((longest, 2))
-        beta = np.empty((longest, 2))
-        scale = np.empty(longest)
-        emit = np.empty((longest, 2))
+        alpha0 = np.empty(longest)
+        alpha1 = np.empty(longest)
+        inv_scale = np.empty(longest)
+        emit0 = np.empty(longest)
+        emit1 = np.empty(longest)
         a01, a10 = learn[k], forget[k]
+        a00, a11 = 1.0 - a01, 1.0 - a10
+        first = prior[k]
+        prior_num = learn_num = learn_den = forget_num = forget_den = loglik = 0.0
         for s in range(skill_ptr[k], skill_ptr[k + 1]):
-            start, end = seq_ptr[s], seq_ptr[s + 1]
-            n = end - start
+            start, n = seq_ptr[s], seq_ptr[s + 1] - seq_ptr[s]
+            p0, p1 = 1.0 - first, first
+            product = 1.0
             for t in range(n):
-                g, sl = guess[k, cls[start + t]], slip[k, cls[start + t]]
-                if obs[start + t] == 1:
-                    emit[t, 0], emit[t, 1] = g, 1.0 - sl
-                else:
-                    emit[t, 0], emit[t, 1] = 1.0 - g, sl
-            a0 = (1.0 - prior[k]) * emit[0, 0]
-            a1 = prior[k] * emit[0, 1]
-            c = a0 + a1
-            alpha[0, 0], alpha[0, 1], scale[0] = a0 / c, a1 / c, c
-            for t in range(1, n):
-                p0 = alpha[t - 1, 0] * (1.0 - a01) + alpha[t - 1, 1] * a10
-                p1 = alpha[t - 1, 0] * a01 + alpha[t - 1, 1] * (1.0 - a10)
-                a0, a1 = p0 * emit[t, 0], p1 * emit[t, 1]
-                c = a0 + a1
-                alpha[t, 0], alpha[t, 1], scale[t] = a0 / c, a1 / c, c
-            beta[n - 1, 0], beta[n - 1, 1] = 1.0, 1.0
-            for t in range(n - 2, -1, -1):
-                b0 = emit[t + 1, 0] * beta[t + 1, 0]
-                b1 = emit[t + 1, 1] * beta[t + 1, 1]
-                c = scale[t + 1]
-                beta[t, 0] = ((1.0 - a01) * b0 + a01 * b1) / c
-                beta[t, 1] = (a10 * b0 + (1.0 - a10) * b1) / c
-            acc[k, 0] += alpha[0, 1] * beta[0, 1]
-            acc[k, 1] += 1.0
-            for t in range(n):
-                g0, g1 = alpha[t, 0] * beta[t, 0], alpha[t, 1] * beta[t, 1]
-                total = g0 + g1
-                g0, g1 = g0 / total, g1 / total
                 j = cls[start + t]
-                guess_acc[k, j, 0] += g0 * obs[start + t]
-                guess_acc[k, j, 1] += g0
-                slip_acc[k, j, 0] += g1 * (1 - obs[start + t])
-                slip_acc[k, j, 1] += g1
-                acc[k, 6] += np.log(scale[t])
+                if obs[start + t] == 1:
+                    x0, x1 = guess[k, j], 1.0 - slip[k, j]
+                else:
+                    x0, x1 = 1.0 - guess[k, j], slip[k, j]
+                emit0[t], emit1[t] = x0, x1
+                a0, a1 = p0 * x0, p1 * x1
+                c = a0 + a1
+                ic = 1.0 / c
+                a0, a1 = a0 * ic, a1 * ic
+                alpha0[t], alpha1[t], inv_scale[t] = a0, a1, ic
+                p0, p1 = a0 * a00 + a1 * a10, a0 * a01 + a1 * a11
+                product *= c
+                if product < 1e-250:
+                    loglik += np.log(product)
+                    product = 1.0
+            loglik += np.log(product)
+            b0, b1 = 1.0, 1.0  # beta of the answer after t, scaled as alpha is
+            for t in range(n - 1, -1, -1):
                 if t < n - 1:
-                    c = scale[t + 1]
-                    b0 = emit[t + 1, 0] * beta[t + 1, 0]
-                    b1 = emit[t + 1, 1] * beta[t + 1, 1]
-                    acc[k, 2] += alpha[t, 0] * a01 * b1 / c
-                    acc[k, 3] += g0
-                    acc[k, 4] += alpha[t, 1] * a10 * b0 / c
-                    acc[k, 5] += g1
+                    y0, y1 = emit0[t + 1] * b0, emit1[t + 1] * b1
+                    ic = inv_scale[t + 1]
+                    learn_num += alpha0[t] * a01 * y1 * ic
+                    forget_num += alpha1[t] * a10 * y0 * ic
+                    b0, b1 = (a00 * y0 + a01 * y1) * ic, (a10 * y0 + a11 * y1) * ic
+                g0, g1 = alpha0[t] * b0, alpha1[t] * b1  # P(state at t | all the answers)
+                if t < n - 1:
+                    learn_den += g0
+                    forget_den += g1
+                j = cls[start + t]
+                o = obs[start + t]
+                guess_acc[k, j, 0] += g0 * o
+                guess_acc[k, j, 1] += g0
+                slip_acc[k, j, 0] += g1 * (1 - o)
+                slip_acc[k, j, 1] += g1
+            prior_num += alpha1[0] * b1
+        acc[k, 0] = prior_num
+        acc[k, 1] = skill_ptr[k + 1] - skill_ptr[k]
+        acc[k, 2], acc[k, 3] = learn_num, learn_den
+        acc[k, 4], acc[k, 5] = forget_num, forget_den
+        acc[k, 6] = loglik
     return acc, guess_acc, slip_acc
 
 

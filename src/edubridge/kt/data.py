@@ -23,6 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from edubridge.kt.csvfile import Column, Labels, read_csv
+
 ALIASES = {
     "learner": ("learner", "user_id", "student_id"),
     "skill": ("skill", "skill_name", "skills"),
@@ -30,11 +32,13 @@ ALIASES = {
     "correct": ("correct",),
     "timestamp": ("timestamp", "order_id", "time"),
 }
+# Columns read as numbers from a CSV file; every other column is text.
+NUMERIC = frozenset({*ALIASES["correct"], *ALIASES["timestamp"]})
 
 
-def _codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _labels(values: np.ndarray) -> Labels:
     labels, codes = np.unique(values.astype(str), return_inverse=True)
-    return codes.astype(np.int64), labels
+    return Labels(codes.astype(np.int64), labels)
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,6 @@ class Responses:
         if len(set(lengths.values())) > 1:
             listed = ", ".join(f"{name} {length}" for name, length in lengths.items())
             raise ValueError(f"the columns differ in length: {listed}")
-        correct_values = _binary(columns["correct"])
         stamps = np.arange(n, dtype=np.float64)
         if timestamp is not None:
             try:
@@ -86,9 +89,28 @@ class Responses:
             if not np.isfinite(stamps).all():
                 bad_row = int(np.flatnonzero(~np.isfinite(stamps))[0])
                 raise ValueError(f"timestamp: row {bad_row} is not a finite number")
+        return cls._build(
+            _labels(columns["learner"]),
+            _labels(columns["skill"]),
+            _labels(columns["item"]) if item is not None else None,
+            _binary(columns["correct"]),
+            stamps,
+        )
+
+    @classmethod
+    def _build(
+        cls,
+        learner: Labels,
+        skill: Labels,
+        item: Labels | None,
+        correct: np.ndarray,
+        stamps: np.ndarray,
+    ) -> Responses:
+        """The table from coded columns; ``item`` None: each row's skill label is its item."""
+        n = len(correct)
         # Split the distinct skill labels, not every row: there are far fewer of them.
-        labels, label_of_row = np.unique(columns["skill"].astype(str), return_inverse=True)
-        names_of_label = [label.split("~") for label in labels.tolist()]
+        labels, label_of_row = skill.labels, skill.codes
+        names_of_label = [str(label).split("~") for label in labels.tolist()]
         if any("" in names for names in names_of_label):
             empty = [n for n, names in enumerate(names_of_label) if "" in names]
             bad = int(np.flatnonzero(np.isin(label_of_row, empty))[0])
@@ -99,28 +121,30 @@ class Responses:
         label_codes = [np.searchsorted(skills, names) for names in names_of_label]
         per_label = np.array([len(codes) for codes in label_codes], dtype=np.int64)
         counts = per_label[label_of_row] if n else np.zeros(0, np.int64)
-        row = np.repeat(np.arange(n, dtype=np.int64), counts)
-        first = np.cumsum(counts) - counts
-        nth = np.arange(len(row)) - np.repeat(first, counts)
-        offsets = np.cumsum(per_label) - per_label
-        flat_codes = (
-            np.concatenate(label_codes).astype(np.int64) if label_codes else np.zeros(0, np.int64)
-        )
-        skill_codes = flat_codes[offsets[label_of_row][row] + nth] if n else np.zeros(0, np.int64)
-        learner_codes, learners = _codes(columns["learner"])
-        item_codes, items = _codes(columns["item"])
+        if (counts == 1).all():  # one skill a row, the usual case: no rows to repeat
+            row = np.arange(n, dtype=np.int64)
+            flat = np.concatenate(label_codes) if label_codes else np.zeros(0, np.int64)
+            skill_codes = flat.astype(np.int64)[label_of_row]
+        else:
+            row = np.repeat(np.arange(n, dtype=np.int64), counts)
+            first = np.cumsum(counts) - counts
+            nth = np.arange(len(row)) - np.repeat(first, counts)
+            offsets = np.cumsum(per_label) - per_label
+            flat_codes = np.concatenate(label_codes).astype(np.int64)
+            skill_codes = flat_codes[offsets[label_of_row][row] + nth]
+        items = item if item is not None else skill
         # Time order within each learner; ties keep the input order.
-        order = np.lexsort((row, stamps[row], learner_codes[row]))
+        order = np.lexsort((row, stamps[row], learner.codes[row]))
         return cls(
-            learner=learner_codes[row][order],
+            learner=learner.codes[row][order],
             skill=skill_codes[order],
-            item=item_codes[row][order],
-            correct=correct_values[row][order],
+            item=items.codes[row][order],
+            correct=correct[row][order],
             timestamp=stamps[row][order],
             row=row[order],
-            learners=learners,
+            learners=learner.labels,
             skills=skills,
-            items=items,
+            items=items.labels,
             size=n,
         )
 
@@ -141,34 +165,54 @@ class Responses:
     @classmethod
     def from_csv(cls, path: str | Path) -> Responses:
         """From a CSV file with a header row naming the columns (pyBKT's names work too)."""
-        text = Path(path).read_text(encoding="utf-8")
-        header, _, body = text.partition("\n")
-        names = [name.strip() for name in header.split(",")]
-        if '"' in text:  # quoted fields: the csv module's careful reading
-            rows = list(csv.reader(io.StringIO(body)))
-            table = np.array(rows, dtype=str) if rows else np.zeros((0, len(names)), str)
-        else:
-            cells = body.strip("\n").replace("\r", "").replace("\n", ",").split(",")
-            if len(cells) % len(names):
-                raise ValueError(f"{path}: some rows do not have {len(names)} columns")
-            table = np.array(cells if body.strip() else [], dtype=str).reshape(-1, len(names))
-        return cls.from_frame({name: table[:, n] for n, name in enumerate(names)})
+        table = read_csv(path, NUMERIC)
+        if table is None:  # quoted fields or numbers written otherwise: the careful way
+            return cls.from_frame(_read_slowly(Path(path)))
+        return cls.from_table(table)
+
+    @classmethod
+    def from_table(cls, table: Mapping[str, Column]) -> Responses:
+        """From the columns ``kt.csvfile.read_csv`` gives: text as codes, numbers as floats."""
+        found: dict[str, Column] = {}
+        for field, aliases in ALIASES.items():
+            name = next((a for a in aliases if a in table), None)
+            if name is not None:
+                found[field] = table[name]
+        for required in ("learner", "skill", "correct"):
+            if required not in found:
+                raise ValueError(f"{required}: no column named {' or '.join(ALIASES[required])}")
+        for field, value in found.items():
+            if isinstance(value, Labels) == (field in ("correct", "timestamp")):
+                kind = "numbers" if field in ("correct", "timestamp") else "text"
+                raise ValueError(f"{field}: expected a column of {kind}")
+        text = {f: v for f, v in found.items() if isinstance(v, Labels)}
+        correct, stamps = found["correct"], found.get("timestamp")
+        assert isinstance(correct, np.ndarray) and not isinstance(stamps, Labels)
+        return cls._build(
+            text["learner"],
+            text["skill"],
+            text.get("item"),
+            _binary(correct),
+            stamps if stamps is not None else np.arange(len(correct), dtype=np.float64),
+        )
 
     def subset(self, rows: np.ndarray) -> Responses:
         """The rows selected by a boolean mask, as a table of their own: its input rows are
         numbered anew, in their order; the vocabularies are kept."""
-        kept = np.unique(self.row[rows])
+        kept = np.zeros(self.size, dtype=bool)
+        kept[self.row[rows]] = True
+        renumbered = np.cumsum(kept) - 1
         return Responses(
             learner=self.learner[rows],
             skill=self.skill[rows],
             item=self.item[rows],
             correct=self.correct[rows],
             timestamp=self.timestamp[rows],
-            row=np.searchsorted(kept, self.row[rows]),
+            row=renumbered[self.row[rows]],
             learners=self.learners,
             skills=self.skills,
             items=self.items,
-            size=len(kept),
+            size=int(kept.sum()),
         )
 
     def per_input_row(self, values: np.ndarray) -> np.ndarray:
@@ -186,6 +230,20 @@ class Responses:
         chosen = rng.random(len(self.learners)) < test_size
         test = chosen[self.learner]
         return self.subset(~test), self.subset(test)
+
+
+def _read_slowly(path: Path) -> dict[str, np.ndarray]:
+    """Any CSV file the csv module reads, quoted fields included, as columns of text."""
+    text = path.read_text(encoding="utf-8")
+    header, _, body = text.partition("\n")
+    names = [name.strip() for name in header.split(",")]
+    rows = list(csv.reader(io.StringIO(body)))
+    widths = {len(r) for r in rows if r}
+    if widths - {len(names)}:
+        bad = next(n for n, r in enumerate(rows) if r and len(r) != len(names))
+        raise ValueError(f"{path}: row {bad} does not have {len(names)} columns, as the header")
+    table = np.array([r for r in rows if r], dtype=str).reshape(-1, len(names))
+    return {name: table[:, n] for n, name in enumerate(names)}
 
 
 def _binary(values: np.ndarray) -> np.ndarray:
