@@ -128,8 +128,9 @@ def recommend(
             "mastery": state[focus],
             "status": "blocked" if blocked else "mastered" if done else "practise",
         }
-        if blocked:
-            entry["blocked_by"] = blocked[0]
+        if blocked:  # the prerequisite to master first
+            needed = prerequisites.get(blocked[0], [])
+            entry["blocked_by"] = next(p for p in needed if state.get(p, 0.0) < mastered)
         ranked.append((key, entry))
     ranked.sort(key=lambda pair: pair[0])
     return [entry for _, entry in ranked]

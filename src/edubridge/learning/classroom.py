@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from edubridge.core.policy import Action, Actor, require
 from edubridge.learning.models import Answer, ItemBank, Learner, Mastery
 from edubridge.learning.practice import engine
@@ -37,6 +39,14 @@ def skills_of(bank: ItemBank) -> list[Skill]:
     return sorted(engine(bank).skills.values(), key=lambda s: (s.position, s.human_coding_scheme))
 
 
+def _members(bank: ItemBank) -> QuerySet[Learner]:
+    """The bank's learners who still belong to its organisation: a teacher sees nobody who
+    has left it, nor anonymised records."""
+    return Learner.objects.filter(
+        organisation=bank.organisation_id, user__memberships__organisation=bank.organisation_id
+    )
+
+
 def _name(learner: Learner) -> str:
     user = learner.user
     return (user.get_full_name() or user.username) if user else learner.pseudonym[:8]
@@ -48,7 +58,8 @@ def heatmap(by: Actor, bank: ItemBank) -> tuple[list[Skill], list[Row]]:
     skills = skills_of(bank)
     column = {s.pk: n for n, s in enumerate(skills)}
     rows: dict[int, Row] = {}
-    for m in Mastery.objects.filter(bank=bank).select_related("learner__user"):
+    found = Mastery.objects.filter(bank=bank, learner__in=_members(bank))
+    for m in found.select_related("learner__user"):
         if m.learner_id not in rows:
             rows[m.learner_id] = Row(m.learner, _name(m.learner), [None] * len(skills), 0)
         row = rows[m.learner_id]
@@ -62,7 +73,12 @@ def stuck(by: Actor, bank: ItemBank) -> list[Stuck]:
     """Learners who answered a skill ``STUCK_AFTER`` times or more without mastering it."""
     require(by, Action.CLASS_VIEW, bank)
     found = (
-        Mastery.objects.filter(bank=bank, answers__gte=STUCK_AFTER, value__lt=bank.mastered)
+        Mastery.objects.filter(
+            bank=bank,
+            learner__in=_members(bank),
+            answers__gte=STUCK_AFTER,
+            value__lt=bank.mastered,
+        )
         .select_related("learner__user", "skill")
         .order_by("value")
     )
@@ -77,7 +93,9 @@ def curve(by: Actor, bank: ItemBank, skill: Skill) -> list[tuple[int, float, int
     counts: dict[int, int] = defaultdict(int)
     seen: dict[int, int] = defaultdict(int)
     answers = (
-        Answer.objects.filter(bank=bank, mastery__has_key=skill.identifier)
+        Answer.objects.filter(
+            bank=bank, learner__in=_members(bank), mastery__has_key=skill.identifier
+        )
         .order_by("learner_id", "answered_at", "id")
         .values_list("learner_id", "mastery")
     )

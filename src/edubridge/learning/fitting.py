@@ -21,7 +21,7 @@ from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, Actor, require
 from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, evaluate
-from edubridge.kt.bkt import to_dict
+from edubridge.kt.bkt import from_dict, to_dict
 from edubridge.learning import services
 from edubridge.learning.models import AdaptiveModel, Answer, ItemBank
 from edubridge.learning.practice import engine
@@ -154,13 +154,35 @@ def fit_bank(
         seconds=time.perf_counter() - started,
     )
     if kind == "bkt":
-        report.parameters = to_dict(fitted)
+        previous = bank.model.parameters if bank.model and bank.model.kind == "bkt" else None
+        report.parameters = merged(previous, to_dict(fitted))
         if report.learners >= MIN_LEARNERS:
-            report.model = _serve(by, bank, fitted, report)
+            report.model = _serve(by, bank, report)
     return report
 
 
-def _serve(by: Actor, bank: ItemBank, fitted: BKT, report: FitReport) -> AdaptiveModel:
+def merged(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, Any]:
+    """New parameters for the skills just fitted, the previous ones for the others: a fit
+    of some skills (``--skills``) leaves the rest of the model as it was."""
+    if not previous or len(previous["guess"][0]) != 1 or len(new["guess"][0]) != 1:
+        return new
+    fitted = set(new["skills"])
+    rows = sorted(
+        [(skill, new, k) for k, skill in enumerate(new["skills"])]
+        + [
+            (skill, previous, k)
+            for k, skill in enumerate(previous["skills"])
+            if skill not in fitted
+        ],
+        key=lambda row: row[0],
+    )
+    out = {**new, "skills": [skill for skill, _, _ in rows]}
+    for name in ("prior", "learn", "forget", "guess", "slip"):
+        out[name] = [source[name][k] for _, source, k in rows]
+    return out
+
+
+def _serve(by: Actor, bank: ItemBank, report: FitReport) -> AdaptiveModel:
     """The bank's model gets the new parameters, or is made on the first fit."""
     metrics = {k: report.held_out.get(k) for k in ("n", "auc", "rmse", "log_loss")}
     card = {
@@ -175,9 +197,10 @@ def _serve(by: Actor, bank: ItemBank, fitted: BKT, report: FitReport) -> Adaptiv
     with transaction.atomic():
         model = bank.model
         if model is None or model.kind != "bkt":
+            fitted = from_dict(report.parameters)
             model = services.serve(by, bank.organisation, f"BKT: {bank.name}", fitted, card=card)
         else:
-            model.parameters = to_dict(fitted)
+            model.parameters = report.parameters
             model.card = {**model.card, **card, "skills": model.parameters["skills"]}
             model.save(update_fields=["parameters", "card"])
             audit.record(

@@ -10,6 +10,8 @@ the form is sent twice (the statement id comes with it).
 from __future__ import annotations
 
 import secrets
+import time
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -65,7 +67,8 @@ class Result:
 
 
 # Keyed by the bank's UUID, never its row id: ids come back after a rollback, UUIDs do not.
-_engines: dict[tuple[uuid.UUID, int | None, datetime | None], Engine] = {}
+_engines: dict[tuple[uuid.UUID, int | None, datetime | None], tuple[Engine, float]] = {}
+ENGINE_SECONDS = 60.0
 
 
 def learner_for(user: Actor, organisation: Organisation) -> Learner:
@@ -116,13 +119,16 @@ def create_bank(
     return bank
 
 
-def engine(bank: ItemBank) -> Engine:
+def engine(bank: ItemBank, *, fresh: bool = False) -> Engine:
+    """The bank's engine, read again after a refit, after ``ENGINE_SECONDS`` (items or
+    prerequisites edited elsewhere), or when ``fresh`` is asked for."""
     key = (bank.identifier, bank.model_id, bank.fitted_at)
-    if key not in _engines:
+    cached = _engines.get(key)
+    if fresh or cached is None or time.monotonic() - cached[1] > ENGINE_SECONDS:
         if len(_engines) > 64:
             _engines.clear()
-        _engines[key] = _load(bank)
-    return _engines[key]
+        cached = _engines[key] = (_load(bank), time.monotonic())
+    return cached[0]
 
 
 def _load(bank: ItemBank) -> Engine:
@@ -172,7 +178,7 @@ def state_of(learner: Learner, bank: ItemBank) -> dict[str, float]:
     return state
 
 
-def next_item(learner: Learner, bank: ItemBank) -> Next | None:
+def next_item(learner: Learner, bank: ItemBank, *, _again: bool = True) -> Next | None:
     """The item to answer next (None for a bank with no items)."""
     served = engine(bank)
     if not served.items:
@@ -196,15 +202,39 @@ def next_item(learner: Learner, bank: ItemBank) -> Next | None:
     same = [entry for entry in ranked if entry["skill"] == ranked[0]["skill"]]
     fresh = [entry for entry in same if entry["item"] not in recent]
     top = fresh[0] if fresh else max(same, key=lambda entry: recent.index(entry["item"]))
+    chosen = BankItem.objects.select_related("item").filter(pk=top["item"]).first()
+    if chosen is None:  # removed since this process read the bank
+        engine(bank, fresh=True)
+        return next_item(learner, bank, _again=False) if _again else None
     blocked = top.get("blocked_by")
     return Next(
-        item=BankItem.objects.select_related("item").get(pk=top["item"]),
+        item=chosen,
         skill=served.skills[top["skill"]],
         mastery=top["mastery"],
         chance=top["score"],
         status=top["status"],
         blocked_by=served.skills[blocked] if blocked else None,
     )
+
+
+def _normalised(response: str | list[str]) -> str | list[str]:
+    """Typed answers as a phone sends them: stray spaces trimmed, Unicode composed (NFC)."""
+    values = [response] if isinstance(response, str) else list(response)
+    clean = [unicodedata.normalize("NFC", str(v)).strip() for v in values]
+    clean = [v for v in clean if v]
+    return clean[0] if isinstance(response, str) and len(clean) == 1 else clean
+
+
+def is_right(item: qti.Item, response: str | list[str], score: float) -> bool:
+    """Full marks, as the correct response earns them; for several choices scored by a
+    mapping, also nothing chosen outside the choices that earn points."""
+    if score <= 0 or score < qti.score(item, item.correct):
+        return False
+    if item.interaction == "multiple_response" and item.scoring == "map_response":
+        earning = {key for key, points in item.mapping.items() if points > 0}
+        chosen = [response] if isinstance(response, str) else response
+        return set(chosen) <= earning
+    return True
 
 
 def answer(
@@ -214,72 +244,99 @@ def answer(
     response: str | list[str],
     statement_id: uuid.UUID,
 ) -> Result:
-    """Score ``response``, update mastery and store the answer, once per ``statement_id``."""
+    """Score ``response``, update mastery and store the answer, once per ``statement_id``:
+    the same answer sent again (a second click, a retried request) gives the first result."""
     if learner.organisation_id != bank.organisation_id:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "This bank is not your organisation's.")
     served = engine(bank)
     if bank_item_id not in served.items:
+        served = engine(bank, fresh=True)  # added since this process read the bank?
+    if bank_item_id not in served.items:
         raise DomainError(ErrorCode.INVALID, "item: not an item of this bank", field="item")
+    response = _normalised(response)
+    try:
+        with transaction.atomic():
+            # One answer of a learner at a time: the lock orders a double click's two posts.
+            Learner.objects.select_for_update().filter(pk=learner.pk).first()
+            replay = _replay(learner, bank, bank_item_id, statement_id)
+            if replay is not None:
+                return replay
+            return _record(learner, bank, served, bank_item_id, response, statement_id)
+    except IntegrityError as clash:  # the same answer stored by another request a moment ago
+        replay = _replay(learner, bank, bank_item_id, statement_id)
+        if replay is None:
+            message = "The answer clashed with another: send it again."
+            raise DomainError(ErrorCode.CONFLICT, message) from clash
+        return replay
+
+
+def _replay(
+    learner: Learner, bank: ItemBank, item_id: int, statement_id: uuid.UUID
+) -> Result | None:
+    done = Answer.objects.filter(statement_id=statement_id).first()
+    if done is None:
+        return None
+    if (done.learner_id, done.bank_id, done.item_id) != (learner.pk, bank.pk, item_id):
+        raise DomainError(ErrorCode.CONFLICT, "This answer id belongs to another answer.")
+    return Result(done, done.correct, {}, dict(done.mastery))
+
+
+def _record(
+    learner: Learner,
+    bank: ItemBank,
+    served: Engine,
+    bank_item_id: int,
+    response: str | list[str],
+    statement_id: uuid.UUID,
+) -> Result:
     row = BankItem.objects.select_related("item__version__resource").get(pk=bank_item_id)
     item = qti.Item.from_json(row.item.data)
     score = qti.score(item, response)
-    correct = score > 0 and score >= qti.score(item, item.correct)
+    correct = is_right(item, response, score)
     skill_ids = served.items[bank_item_id][1]
-    with transaction.atomic():
-        done = Answer.objects.filter(statement_id=statement_id).first()
-        if done is not None:
-            if done.learner_id != learner.pk:
-                raise DomainError(ErrorCode.CONFLICT, "This answer id is taken.")
-            return Result(done, done.correct, {}, dict(done.mastery))
-        rows = {
-            m.skill.identifier: m
-            for m in Mastery.objects.select_for_update()
-            .filter(learner=learner, bank=bank, skill__identifier__in=skill_ids)
-            .select_related("skill")
-        }
-        before = state_of(learner, bank)
-        before = {s: (rows[s].value if s in rows else before[s]) for s in skill_ids}
-        after = serving.update(
-            served.model,
-            before,
-            [serving.Answer(s, int(correct), item.identifier) for s in skill_ids],
-        )
-        now = timezone.now()
-        for s in skill_ids:
-            if s in rows:
-                rows[s].value, rows[s].updated_at = after[s], now
-                rows[s].answers += 1
-                rows[s].save(update_fields=["value", "answers", "updated_at"])
-            else:
-                Mastery.objects.create(
-                    learner=learner,
-                    bank=bank,
-                    skill=served.skills[s],
-                    value=after[s],
-                    answers=1,
-                    updated_at=now,
-                )
-        saved = Answer.objects.create(
-            statement_id=statement_id,
-            learner=learner,
-            bank=bank,
-            item=row,
-            response=response,
-            score=score,
-            correct=correct,
-            mastery={s: after[s] for s in skill_ids},
-            statement=statements.answered(
-                statement_id,
-                learner,
-                bank,
-                row,
-                item,
-                response,
-                score,
-                correct,
-                now,
-                {served.skills[s].uri: after[s] for s in skill_ids},
-            ),
-            answered_at=now,
-        )
-    return Result(saved, correct, before, {s: after[s] for s in skill_ids})
+    rows = {
+        m.skill.identifier: m
+        for m in Mastery.objects.filter(
+            learner=learner, bank=bank, skill__identifier__in=skill_ids
+        ).select_related("skill")
+    }
+    prior = {
+        str(s): float(p) for s, p in zip(served.model.skills_, served.model.prior_, strict=True)
+    }
+    before = {s: (rows[s].value if s in rows else prior[s]) for s in skill_ids}
+    after = serving.update(
+        served.model, before, [serving.Answer(s, int(correct), item.identifier) for s in skill_ids]
+    )
+    now = timezone.now()
+    for s in skill_ids:
+        if s in rows:
+            rows[s].value, rows[s].updated_at = after[s], now
+            rows[s].answers += 1
+            rows[s].save(update_fields=["value", "answers", "updated_at"])
+        else:
+            Mastery.objects.create(
+                learner=learner,
+                bank=bank,
+                skill=served.skills[s],
+                value=after[s],
+                answers=1,
+                updated_at=now,
+            )
+    mastery = {s: after[s] for s in skill_ids}
+    saved = Answer.objects.create(
+        statement_id=statement_id,
+        learner=learner,
+        bank=bank,
+        item=row,
+        response=response,
+        score=score,
+        correct=correct,
+        mastery=mastery,
+        statement=statements.answered(
+            statements.Scored(statement_id, learner, bank, row, item, response, score, correct),
+            now,
+            {served.skills[s].uri: after[s] for s in skill_ids},
+        ),
+        answered_at=now,
+    )
+    return Result(saved, correct, before, mastery)

@@ -3,7 +3,9 @@ never a name or an e-mail address; the item is a cmi.interaction activity under 
 
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +24,21 @@ INTERACTION_TYPES = {
     "text_entry": "fill-in",
     "order": "sequencing",
 }
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass(frozen=True)
+class Scored:
+    """An answer as the practice engine scored it."""
+
+    statement_id: uuid.UUID
+    learner: Learner
+    bank: ItemBank
+    row: BankItem
+    item: qti.Item
+    response: str | list[str]
+    score: float
+    correct: bool
 
 
 def agent(learner: Learner) -> dict[str, Any]:
@@ -36,51 +53,75 @@ def item_activity(row: BankItem) -> str:
     return f"{settings.BASE_URL}/catalog/{resource}/items/{quote(row.item.identifier, safe='')}"
 
 
-def answered(
-    statement_id: uuid.UUID,
-    learner: Learner,
-    bank: ItemBank,
-    row: BankItem,
-    item: qti.Item,
-    response: str | list[str],
-    score: float,
-    correct: bool,
-    when: datetime,
-    mastery: dict[str, float],
-) -> dict[str, Any]:
-    """The statement of an answer; ``mastery`` (skill URI: P(known) after it) goes along as
-    an extension, so whoever reads the record sees what the engine made of it."""
-    values = [response] if isinstance(response, str) else list(response)
+def language(tag: str) -> str:
+    """A language map's key: the item's language as an RFC 5646 tag, ``und`` if it has none."""
+    tag = tag.replace("_", "-")
+    return tag if LANGUAGE_TAG.match(tag) else "und"
+
+
+def _definition(item: qti.Item) -> dict[str, Any]:
+    lang = language(item.language)
     definition: dict[str, Any] = {
         "type": INTERACTION,
-        "name": {item.language or "en": item.title or item.identifier},
+        "name": {lang: item.title or item.identifier},
         "interactionType": INTERACTION_TYPES.get(item.interaction, "other"),
     }
-    if item.correct:
-        definition["correctResponsesPattern"] = ["[,]".join(item.correct)]
+    accepted = [item.correct] if item.correct else []
+    if item.interaction == "text_entry" and item.scoring == "map_response":
+        full = qti.score(item, item.correct) if item.correct else 0.0
+        accepted = [[key] for key, points in item.mapping.items() if points > 0 and points >= full]
+    if accepted:
+        case = (
+            "{case_matters=true}"
+            if item.interaction == "text_entry" and item.case_sensitive
+            else ""
+        )
+        definition["correctResponsesPattern"] = [case + "[,]".join(a) for a in accepted]
     if item.choices:
         key = "sequencing" if item.interaction == "order" else "choices"
         definition[key] = [
-            {"id": c.id, "description": {item.language or "en": qti.plain(c.text)}}
-            for c in item.choices
+            {"id": c.id, "description": {lang: qti.plain(c.text)}} for c in item.choices
         ]
-    full = qti.score(item, item.correct)
-    result: dict[str, Any] = {
-        "success": correct,
-        "response": "[,]".join(values),
-        "score": {"raw": score, "min": 0, "max": max(full, score)},
-    }
-    if full > 0:
-        result["score"]["scaled"] = max(-1.0, min(1.0, score / full))
+    return definition
+
+
+def _score(item: qti.Item, score: float) -> dict[str, float] | None:
+    """raw, min and max as xAPI wants them (min < max, raw between), scaled where it can."""
+    if item.scoring == "map_response":
+        low = item.lower_bound if item.lower_bound is not None else min(0.0, score)
+        high = sum(p for p in item.mapping.values() if p > 0)
+        if item.upper_bound is not None:
+            high = min(high, item.upper_bound)
+    else:
+        low, high = 0.0, 1.0
+    if high <= low:
+        return None
+    raw = min(max(score, low), high)
+    scaled = raw / high if raw >= 0 else raw / -low if low < 0 else 0.0
+    return {"raw": raw, "min": low, "max": high, "scaled": max(-1.0, min(1.0, scaled))}
+
+
+def answered(answer: Scored, when: datetime, mastery: dict[str, float]) -> dict[str, Any]:
+    """The statement of an answer; ``mastery`` (skill URI: P(known) after it) goes along as
+    an extension, so whoever reads the record sees what the engine made of it."""
+    values = [answer.response] if isinstance(answer.response, str) else list(answer.response)
+    result: dict[str, Any] = {"success": answer.correct, "response": "[,]".join(values)}
+    score = _score(answer.item, answer.score)
+    if score is not None:
+        result["score"] = score
     return {
-        "id": str(statement_id),
-        "actor": agent(learner),
+        "id": str(answer.statement_id),
+        "actor": agent(answer.learner),
         "verb": ANSWERED,
-        "object": {"objectType": "Activity", "id": item_activity(row), "definition": definition},
+        "object": {
+            "objectType": "Activity",
+            "id": item_activity(answer.row),
+            "definition": _definition(answer.item),
+        },
         "result": result,
         "context": {
             "contextActivities": {
-                "parent": [{"id": f"{settings.BASE_URL}/learning/{bank.identifier}"}],
+                "parent": [{"id": f"{settings.BASE_URL}/learning/{answer.bank.identifier}"}],
             },
             "extensions": {MASTERY: mastery},
         },

@@ -34,15 +34,20 @@ def due() -> list[ItemBank]:
 
 @task()
 def refit_due() -> list[str]:
-    """Refit the banks that are due, then queue the next round."""
+    """Refit the banks that are due, then queue the next round, whatever happened: one
+    bank's failure is logged and never stops the others or the schedule."""
     refitted = []
-    for bank in due():
-        try:
-            fit_bank(SYSTEM, bank, "bkt")
-            refitted.append(str(bank.identifier))
-        except DomainError as error:
-            log.warning("refit of %s skipped: %s", bank.identifier, error.message)
-    schedule(delay=timedelta(hours=settings.REFIT_HOURS))
+    try:
+        for bank in due():
+            try:
+                fit_bank(SYSTEM, bank, "bkt")
+                refitted.append(str(bank.identifier))
+            except DomainError as error:
+                log.warning("refit of %s skipped: %s", bank.identifier, error.message)
+            except Exception:
+                log.exception("refit of %s failed", bank.identifier)
+    finally:
+        schedule(delay=timedelta(hours=settings.REFIT_HOURS))
     return refitted
 
 

@@ -78,7 +78,12 @@ def _panel(
     }
     if step is not None:
         item = qti.Item.from_json(step.item.item.data)
-        context.update(item=item, reason=_reason(step), positions=range(1, len(item.choices) + 1))
+        context.update(
+            item=item,
+            reason=_reason(step),
+            positions=range(1, len(item.choices) + 1),
+            choice_words=[(c.id, qti.plain(c.text)) for c in item.choices],
+        )
     if last is not None:
         shown = qti.Item.from_json(last.item.item.data)
         labels = {c.id: qti.plain(c.text) for c in shown.choices}
@@ -100,29 +105,36 @@ def practise(request: HtmxHttpRequest, identifier: str) -> HttpResponse:
     if not can(request.user, Action.PRACTISE, bank):
         raise PermissionDenied
     learner = practice.learner_for(request.user, bank.organisation)
-    last = None
+    last, error = None, ""
     if request.method == "POST":
         try:
             item_id = int(request.POST.get("item", ""))
             statement_id = uuid.UUID(request.POST.get("statement", ""))
+            if statement_id.version != 4:
+                raise ValueError("not a random UUID")
         except ValueError:
             return HttpResponseBadRequest(_("The answer form is incomplete: reload the page."))
-        values = [v for v in request.POST.getlist("response") if v.strip()]
+        values = request.POST.getlist("response")
         response: str | list[str] = values[0] if len(values) == 1 else values
         try:
             result = practice.answer(learner, bank, item_id, response, statement_id)
-        except DomainError as error:
-            return HttpResponseBadRequest(error.message)
-        if not request.htmx:
-            url = reverse("practise", args=[bank.identifier])
-            return redirect(f"{url}?after={result.answer.statement_id}")
-        last = result.answer
+        except DomainError as failure:
+            if not request.htmx:
+                return HttpResponseBadRequest(failure.message)
+            error = failure.message  # HTMX swaps only a 2xx: the panel says what went wrong
+        else:
+            if not request.htmx:
+                url = reverse("practise", args=[bank.identifier])
+                return redirect(f"{url}?after={result.answer.statement_id}")
+            last = result.answer
     elif after := request.GET.get("after"):
         try:
-            last = Answer.objects.filter(learner=learner, statement_id=uuid.UUID(after)).first()
+            last = Answer.objects.filter(
+                learner=learner, bank=bank, statement_id=uuid.UUID(after)
+            ).first()
         except ValueError:
             last = None
-    context = _panel(request, bank, learner, last)
+    context = {**_panel(request, bank, learner, last), "error": error}
     template = "learning/_panel.html" if request.htmx else "learning/practise.html"
     return render(request, template, context)
 
@@ -157,13 +169,12 @@ def _shade(value: float | None) -> str:
 @login_required
 def skill_curve(request: HttpRequest, identifier: str, skill: str) -> HttpResponse:
     bank = _bank(identifier)
+    if not can(request.user, Action.CLASS_VIEW, bank):
+        raise PermissionDenied
     chosen = next((s for s in classroom.skills_of(bank) if s.identifier == skill), None)
     if chosen is None:
         return HttpResponseBadRequest(_("This skill is not practised in this bank."))
-    try:
-        points = classroom.curve(request.user, bank, chosen)
-    except DomainError as error:
-        raise PermissionDenied from error
+    points = classroom.curve(request.user, bank, chosen)
     width, height = 600, 200
     step = width / max(1, classroom.CURVE_LENGTH - 1)
     line = " ".join(

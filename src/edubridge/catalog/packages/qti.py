@@ -9,6 +9,7 @@ the response equals the correct one, a set for multiple, a sequence for ordered)
 
 from __future__ import annotations
 
+import html as html_lib
 import math
 import re
 from dataclasses import asdict, dataclass, field
@@ -80,8 +81,9 @@ class Item:
 
 
 def plain(markup: str) -> str:
-    """The words of a prompt or choice, without markup."""
-    return " ".join(re.sub(r"<[^>]+>", " ", markup).split())
+    """The words of a prompt or choice, without markup and with entities read (``&lt;`` is
+    ``<``): text for a select box, a search index, a learning record."""
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", markup)).split())
 
 
 def clean_html(markup: str) -> str:
@@ -188,7 +190,9 @@ def read_item(root: etree._Element, where: str) -> Item:
     prompt = _inner_html(prompts[0]) if prompts else ""
     if not prompt:
         body = next(iter(_find(root, "itemBody")), None)
-        prompt = plain(etree.tostring(body, encoding="unicode")) if body is not None else ""
+        # The body's words as text, escaped again: a prompt is markup wherever it goes.
+        words = plain(etree.tostring(body, encoding="unicode")) if body is not None else ""
+        prompt = html_lib.escape(words, quote=False)
     item = Item(
         identifier=root.get("identifier", ""),
         title=root.get("title", "") or root.get("identifier", ""),
