@@ -79,7 +79,7 @@ def test_bkt_follows_a_learner_across_calls(bkt_data):
 def test_bkt_with_a_guess_and_slip_per_item():
     data, _ = simulate.bkt(600, 2, 20, random_state=5)
     model = BKT(multigs=True, random_state=0).fit(data)
-    assert model.guess_.shape == (2, len(data.items)) and (model.guess_ <= 0.4).all()
+    assert model.guess_.shape == (2, len(data.items)) and (model.guess_ <= model.max_guess).all()
     unseen = Responses.from_columns(learner=["x"], skill=["s0"], item=["brand new"], correct=[1])
     assert 0 < model.predict_proba(unseen)[0] < 1
 
@@ -222,3 +222,18 @@ def test_bkt_stays_a_probability_after_long_streaks():
     predicted = model.predict_proba(table)
     assert np.all((predicted >= 0) & (predicted <= 1))
     assert predicted[-1] < 0.6 < predicted[199]  # four hundred wrong answers are believed
+
+
+def test_bkt_stays_finite_on_a_learner_with_thousands_of_answers():
+    """A state below the smallest float once made the backward pass divide 0 by 0, and the
+    skill's parameters NaN (ASSISTments 2009 has a learner with 3,585 answers on one skill)."""
+    rng = np.random.default_rng(0)
+    long = np.r_[np.zeros(5), np.ones(3000), (rng.random(1000) < 0.1)].astype(int)
+    learners = ["long"] * len(long) + [f"l{n}" for n in range(200) for _ in range(8)]
+    correct = np.r_[long, (rng.random(1600) < 0.6).astype(int)]
+    data = Responses.from_columns(learner=learners, skill=["s"] * len(correct), correct=correct)
+    for forgets in (False, True):
+        model = BKT(forgets=forgets, random_state=0).fit(data)
+        fitted = [model.prior_, model.learn_, model.guess_, model.slip_, model.log_likelihood_]
+        assert all(np.isfinite(values).all() for values in fitted)
+        assert np.isfinite(model.predict_proba(data)).all()

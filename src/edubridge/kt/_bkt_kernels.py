@@ -10,84 +10,113 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+TINY = 1e-100  # the least a probability is kept at; four of them still multiply above 0
+
 
 @njit(cache=True, parallel=True)
 def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, active):  # type: ignore[no-untyped-def]
-    """Expected counts per skill, and each skill's log-likelihood (skills not ``active``,
-    which have converged, are left at zero).
+    """Expected counts of every restart (first axis) and skill, and their log-likelihoods;
+    pairs not ``active``, which have converged, are left at zero.
 
-    A forward pass keeps the scaled P(state | answers so far); one backward pass then
-    gathers every expected count. The log-likelihood is the log of the product of the
-    scales, taken once per sequence (or whenever the product nears underflow), not once
-    per answer: a logarithm costs more than the rest of an answer's arithmetic.
+    The restarts run side by side, answer by answer, so one call moves them all a step.
+
+    A forward pass keeps P(state | answers so far); one backward pass then gathers every
+    expected count, from posteriors normalised at each answer. The log-likelihood is the
+    log of the product of the forward scales, taken once per sequence (or whenever the
+    product nears underflow): a logarithm costs more than the rest of an answer's arithmetic.
     """
-    n_skills = len(prior)
-    n_classes = guess.shape[1]
+    n_fits, n_skills = prior.shape
+    n_classes = guess.shape[2]
     # prior, n_seq, learn num/den, forget num/den, log-likelihood
-    acc = np.zeros((n_skills, 7))
-    guess_acc = np.zeros((n_skills, n_classes, 2))
-    slip_acc = np.zeros((n_skills, n_classes, 2))
+    acc = np.zeros((n_fits, n_skills, 7))
+    guess_acc = np.zeros((n_fits, n_skills, n_classes, 2))
+    slip_acc = np.zeros((n_fits, n_skills, n_classes, 2))
     longest = 1
     for s in range(len(seq_ptr) - 1):
         longest = max(longest, seq_ptr[s + 1] - seq_ptr[s])
     for k in prange(n_skills):
-        if not active[k]:
+        if not active[:, k].any():
             continue
-        alpha0 = np.empty(longest)
-        alpha1 = np.empty(longest)
-        inv_scale = np.empty(longest)
-        emit0 = np.empty(longest)
-        emit1 = np.empty(longest)
-        a01, a10 = learn[k], forget[k]
+        alpha0 = np.empty((longest, n_fits))
+        alpha1 = np.empty((longest, n_fits))
+        emit0 = np.empty((longest, n_fits))
+        emit1 = np.empty((longest, n_fits))
+        a01, a10 = learn[:, k].copy(), forget[:, k].copy()
         a00, a11 = 1.0 - a01, 1.0 - a10
-        first = prior[k]
-        prior_num = learn_num = learn_den = forget_num = forget_den = loglik = 0.0
+        p0, p1 = np.empty(n_fits), np.empty(n_fits)
+        b0, b1 = np.empty(n_fits), np.empty(n_fits)
+        product = np.empty(n_fits)
+        sums = np.zeros((n_fits, 6))  # prior, learn num/den, forget num/den, log-likelihood
         for s in range(skill_ptr[k], skill_ptr[k + 1]):
             start, n = seq_ptr[s], seq_ptr[s + 1] - seq_ptr[s]
-            p0, p1 = 1.0 - first, first
-            product = 1.0
+            for r in range(n_fits):
+                p0[r], p1[r] = 1.0 - prior[r, k], prior[r, k]
+                product[r] = 1.0
             for t in range(n):
                 j = cls[start + t]
-                if obs[start + t] == 1:
-                    x0, x1 = guess[k, j], 1.0 - slip[k, j]
-                else:
-                    x0, x1 = 1.0 - guess[k, j], slip[k, j]
-                emit0[t], emit1[t] = x0, x1
-                a0, a1 = p0 * x0, p1 * x1
-                c = a0 + a1
-                ic = 1.0 / c
-                a0, a1 = a0 * ic, a1 * ic
-                alpha0[t], alpha1[t], inv_scale[t] = a0, a1, ic
-                p0, p1 = a0 * a00 + a1 * a10, a0 * a01 + a1 * a11
-                product *= c
-                if product < 1e-250:
-                    loglik += np.log(product)
-                    product = 1.0
-            loglik += np.log(product)
-            b0, b1 = 1.0, 1.0  # beta of the answer after t, scaled as alpha is
+                right = obs[start + t] == 1
+                for r in range(n_fits):
+                    if not active[r, k]:
+                        continue
+                    if right:
+                        x0, x1 = guess[r, k, j], 1.0 - slip[r, k, j]
+                    else:
+                        x0, x1 = 1.0 - guess[r, k, j], slip[r, k, j]
+                    emit0[t, r], emit1[t, r] = x0, x1
+                    a0, a1 = p0[r] * x0, p1[r] * x1
+                    c = a0 + a1
+                    ic = 1.0 / c
+                    # Never exactly 0: after thousands of answers a state can fall below the
+                    # smallest float, and the backward pass would divide 0 by 0.
+                    a0, a1 = max(a0 * ic, TINY), max(a1 * ic, TINY)
+                    alpha0[t, r], alpha1[t, r] = a0, a1
+                    p0[r] = a0 * a00[r] + a1 * a10[r]
+                    p1[r] = a0 * a01[r] + a1 * a11[r]
+                    product[r] *= c
+                    if product[r] < 1e-250:
+                        sums[r, 5] += np.log(product[r])
+                        product[r] = 1.0
+            for r in range(n_fits):
+                sums[r, 5] += np.log(product[r])
+                b0[r], b1[r] = 0.5, 0.5  # beta of the answer after t, kept summing to 1
             for t in range(n - 1, -1, -1):
-                if t < n - 1:
-                    y0, y1 = emit0[t + 1] * b0, emit1[t + 1] * b1
-                    ic = inv_scale[t + 1]
-                    learn_num += alpha0[t] * a01 * y1 * ic
-                    forget_num += alpha1[t] * a10 * y0 * ic
-                    b0, b1 = (a00 * y0 + a01 * y1) * ic, (a10 * y0 + a11 * y1) * ic
-                g0, g1 = alpha0[t] * b0, alpha1[t] * b1  # P(state at t | all the answers)
-                if t < n - 1:
-                    learn_den += g0
-                    forget_den += g1
                 j = cls[start + t]
                 o = obs[start + t]
-                guess_acc[k, j, 0] += g0 * o
-                guess_acc[k, j, 1] += g0
-                slip_acc[k, j, 0] += g1 * (1 - o)
-                slip_acc[k, j, 1] += g1
-            prior_num += alpha1[0] * b1
-        acc[k, 0] = prior_num
-        acc[k, 1] = skill_ptr[k + 1] - skill_ptr[k]
-        acc[k, 2], acc[k, 3] = learn_num, learn_den
-        acc[k, 4], acc[k, 5] = forget_num, forget_den
-        acc[k, 6] = loglik
+                for r in range(n_fits):
+                    if not active[r, k]:
+                        continue
+                    if t < n - 1:
+                        # P(state at t, state at t+1 | all the answers), normalised here:
+                        # a long run of one state would take unnormalised betas past the
+                        # largest float while the alphas fall below the smallest.
+                        y0, y1 = emit0[t + 1, r] * b0[r], emit1[t + 1, r] * b1[r]
+                        x00, x01 = alpha0[t, r] * a00[r] * y0, alpha0[t, r] * a01[r] * y1
+                        x10, x11 = alpha1[t, r] * a10[r] * y0, alpha1[t, r] * a11[r] * y1
+                        iz = 1.0 / (x00 + x01 + x10 + x11)
+                        sums[r, 1] += x01 * iz
+                        sums[r, 3] += x10 * iz
+                        g0, g1 = (x00 + x01) * iz, (x10 + x11) * iz
+                        sums[r, 2] += g0
+                        sums[r, 4] += g1
+                        c0, c1 = a00[r] * y0 + a01[r] * y1, a10[r] * y0 + a11[r] * y1
+                        ic = 1.0 / (c0 + c1)
+                        b0[r], b1[r] = max(c0 * ic, TINY), max(c1 * ic, TINY)
+                    else:
+                        g0, g1 = alpha0[t, r], alpha1[t, r]
+                    guess_acc[r, k, j, 0] += g0 * o
+                    guess_acc[r, k, j, 1] += g0
+                    slip_acc[r, k, j, 0] += g1 * (1 - o)
+                    slip_acc[r, k, j, 1] += g1
+                    if t == 0:
+                        sums[r, 0] += g1
+        for r in range(n_fits):
+            if not active[r, k]:
+                continue
+            acc[r, k, 0] = sums[r, 0]
+            acc[r, k, 1] = skill_ptr[k + 1] - skill_ptr[k]
+            acc[r, k, 2], acc[r, k, 3] = sums[r, 1], sums[r, 2]
+            acc[r, k, 4], acc[r, k, 5] = sums[r, 3], sums[r, 4]
+            acc[r, k, 6] = sums[r, 5]
     return acc, guess_acc, slip_acc
 
 

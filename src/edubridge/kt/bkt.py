@@ -46,8 +46,8 @@ class BKT(Estimator):
         num_fits: int = 5,
         max_iter: int = 100,
         tol: float = 1e-5,
-        max_guess: float = 0.4,
-        max_slip: float = 0.4,
+        max_guess: float = 0.5,
+        max_slip: float = 0.5,
         random_state: int | None = None,
     ) -> None:
         self.forgets = forgets
@@ -74,66 +74,56 @@ class BKT(Estimator):
         data = responses
         seqs = self._sequences(data)
         n_classes = len(data.items) if self.multigs else 1
-        best: dict[str, np.ndarray] | None = None
-        for params in self._starts(data.skills, n_classes):
-            fitted, loglik, n_iter = self._em(seqs, params)
-            if best is None:
-                best = {**fitted, "loglik": loglik, "n_iter": n_iter}
-            else:
-                better = loglik > best["loglik"]
-                for name, values in fitted.items():
-                    best[name][better] = values[better]
-                best["loglik"][better] = loglik[better]
-                best["n_iter"][better] = n_iter[better]
-        assert best is not None
+        params, loglik, n_iter = self._em(seqs, self._starts(data.skills, n_classes))
+        # Each skill keeps its best restart (the first of equals, as one after another would).
+        best = np.argmax(loglik, axis=0)
+        skills = np.arange(len(data.skills))
+        chosen = {name: values[best, skills] for name, values in params.items()}
         # A skill with no answers to learn from takes the mean of those with some.
         empty = np.diff(seqs.skill_ptr) == 0
         if empty.any() and not empty.all():
             for name in ("prior", "learn", "forget", "guess", "slip"):
-                best[name][empty] = best[name][~empty].mean(axis=0)
+                chosen[name][empty] = chosen[name][~empty].mean(axis=0)
         self.skills_, self.items_ = data.skills, data.items
-        self.prior_, self.learn_, self.forget_ = best["prior"], best["learn"], best["forget"]
-        self.guess_, self.slip_ = best["guess"], best["slip"]
-        self.log_likelihood_, self.n_iter_ = best["loglik"], best["n_iter"]
+        self.prior_, self.learn_, self.forget_ = chosen["prior"], chosen["learn"], chosen["forget"]
+        self.guess_, self.slip_ = chosen["guess"], chosen["slip"]
+        self.log_likelihood_, self.n_iter_ = loglik[best, skills], n_iter[best, skills]
         self.state_: dict[tuple[str, str], float] = {}
         return self
 
-    def _starts(self, skills: np.ndarray, n_classes: int) -> list[dict[str, np.ndarray]]:
-        """Random starting points of each restart. Each skill's are drawn from its own label,
-        so a skill starts alike whichever skills are fitted with it: fits split by skill
-        (over a cluster, say) give the same parameters as one fit of all."""
+    def _starts(self, skills: np.ndarray, n_classes: int) -> dict[str, np.ndarray]:
+        """Random starting points of the restarts (first axis) for each skill. Each skill's
+        are drawn from its own label, so a skill starts alike whichever skills are fitted
+        with it: fits split by skill (over a cluster, say) give the same parameters as one
+        fit of all."""
         fits = max(1, self.num_fits)
         seed = self.random_state
         if seed is None:
             seed = int(np.random.SeedSequence().entropy % 2**63)  # type: ignore[operator]
-        draws = np.empty((fits, 5, len(skills)))
+        u = np.empty((5, fits, len(skills)))
         for k, label in enumerate(skills):
             skill_rng = np.random.default_rng([seed, zlib.crc32(str(label).encode())])
-            draws[:, :, k] = skill_rng.random((fits, 5))
-        starts = []
-        for u in draws:
-            guess = 0.05 + (self.max_guess - 0.05) * u[3]
-            slip = 0.05 + (self.max_slip - 0.05) * u[4]
-            starts.append(
-                {
-                    "prior": 0.05 + 0.9 * u[0],
-                    "learn": 0.05 + 0.45 * u[1],
-                    "forget": 0.01 + 0.19 * u[2] if self.forgets else np.zeros(len(skills)),
-                    "guess": np.repeat(guess[:, None], n_classes, 1),
-                    "slip": np.repeat(slip[:, None], n_classes, 1),
-                }
-            )
-        return starts
+            u[:, :, k] = skill_rng.random((fits, 5)).T
+        guess = 0.05 + (self.max_guess - 0.05) * u[3]
+        slip = 0.05 + (self.max_slip - 0.05) * u[4]
+        return {
+            "prior": 0.05 + 0.9 * u[0],
+            "learn": 0.05 + 0.45 * u[1],
+            "forget": 0.01 + 0.19 * u[2] if self.forgets else np.zeros((fits, len(skills))),
+            "guess": np.repeat(guess[:, :, None], n_classes, 2),
+            "slip": np.repeat(slip[:, :, None], n_classes, 2),
+        }
 
     def _em(
         self, seqs: _Sequences, params: dict[str, np.ndarray]
     ) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray]:
-        """EM until each skill's log-likelihood stops improving (skills stop one by one)."""
-        n_skills = len(params["prior"])
-        previous = np.full(n_skills, -np.inf)
-        loglik = np.full(n_skills, -np.inf)
-        n_iter = np.zeros(n_skills, dtype=np.int64)
-        active = np.ones(n_skills, dtype=bool)
+        """EM of every restart at once, until each restart of each skill stops improving
+        (they stop one by one)."""
+        shape = params["prior"].shape  # restarts x skills
+        previous = np.full(shape, -np.inf)
+        loglik = np.full(shape, -np.inf)
+        n_iter = np.zeros(shape, dtype=np.int64)
+        active = np.ones(shape, dtype=bool)
         for _ in range(self.max_iter):
             acc, guess_acc, slip_acc = kernels.e_step(
                 seqs.obs,
@@ -147,26 +137,26 @@ class BKT(Estimator):
                 params["slip"],
                 active,
             )
-            loglik = np.where(active, acc[:, 6], loglik)
+            loglik = np.where(active, acc[..., 6], loglik)
             n_iter += active
-            update = active & (acc[:, 1] > 0)
+            update = active & (acc[..., 1] > 0)
             fresh = {
-                "prior": _ratio(acc[:, 0], acc[:, 1], params["prior"]),
-                "learn": _ratio(acc[:, 2], acc[:, 3], params["learn"]),
-                "forget": _ratio(acc[:, 4], acc[:, 5], params["forget"])
+                "prior": _ratio(acc[..., 0], acc[..., 1], params["prior"]),
+                "learn": _ratio(acc[..., 2], acc[..., 3], params["learn"]),
+                "forget": _ratio(acc[..., 4], acc[..., 5], params["forget"])
                 if self.forgets
                 else params["forget"],
                 "guess": np.minimum(
-                    _ratio(guess_acc[:, :, 0], guess_acc[:, :, 1], params["guess"]),
+                    _ratio(guess_acc[..., 0], guess_acc[..., 1], params["guess"]),
                     self.max_guess,
                 ),
                 "slip": np.minimum(
-                    _ratio(slip_acc[:, :, 0], slip_acc[:, :, 1], params["slip"]), self.max_slip
+                    _ratio(slip_acc[..., 0], slip_acc[..., 1], params["slip"]), self.max_slip
                 ),
             }
             for name, values in fresh.items():
                 low = 0.0 if name == "forget" else FLOOR
-                mask = update if values.ndim == 1 else update[:, None]
+                mask = update if values.ndim == 2 else update[..., None]
                 params[name] = np.where(mask, np.clip(values, low, 1 - FLOOR), params[name])
             converged = np.abs(loglik - previous) <= self.tol * np.maximum(1.0, np.abs(loglik))
             active &= ~converged
