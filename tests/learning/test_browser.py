@@ -48,3 +48,16 @@ def test_practice_works_in_arabic_right_to_left(page, bank, pupil):
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     expect(page.locator("#practice form button")).to_be_visible()
     expect(page.locator(".reason")).not_to_contain_text("Practising")
+
+
+def test_a_curator_makes_a_practice_bank(page, bank, curator, skills):
+    bank.version.alignments.create(item=skills["CFS.3.U"], alignment_type="assesses")
+    sign_in(page, "a.curator")
+    page.goto("/learning/")
+    page.get_by_role("link", name="New practice bank").click()
+    page.get_by_role("link", name="Use these items").first.click()
+    page.get_by_label("Name", exact=True).fill("Foundations drill")
+    page.get_by_label("Question f1: CFS.3.U AI foundations").check()
+    page.get_by_role("button", name="Make the bank").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Foundations drill")
+    expect(page.get_by_role("heading", level=2).first).to_have_text("Question f1")

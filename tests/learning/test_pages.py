@@ -8,7 +8,7 @@ import pytest
 
 from edubridge.core.models import Role
 from edubridge.learning import classroom, practice
-from edubridge.learning.models import Answer
+from edubridge.learning.models import Answer, ItemBank
 from tests.conftest import client_for
 from tests.learning.conftest import FOUNDATIONS, answer_right
 
@@ -106,3 +106,33 @@ def test_the_mastery_curve_is_the_class_mean_after_each_answer(
     page = client_for(teacher).get(f"/learning/{bank.identifier}/skills/{key}/")
     assert page.status_code == 200 and b"<polyline" in page.content
     assert client_for(teacher).get(f"/learning/{bank.identifier}/skills/nope/").status_code == 400
+
+
+def test_a_curator_makes_a_bank_in_two_steps(curator, pupil, bank, skills):
+    client = client_for(curator)
+    listing = client.get("/learning/new/").content.decode()
+    version = bank.version
+    assert f"?version={version.pk}" in listing
+    version.alignments.create(item=skills[FOUNDATIONS], alignment_type="assesses")
+    form = client.get(f"/learning/new/?version={version.pk}").content.decode()
+    assert "CFS.3.U AI foundations" in form
+    rows = {row.identifier: row.pk for row in version.items.all()}
+    skill = skills[FOUNDATIONS].pk
+    made = client.post(
+        "/learning/new/",
+        {
+            "version": version.pk,
+            "name": "Foundations only",
+            "organisation": "org-a",
+            f"skills-{rows['f1']}": str(skill),
+            f"skills-{rows['f2']}": str(skill),
+        },
+    )
+    new = ItemBank.objects.get(name="Foundations only")
+    assert made.status_code == 302 and made["Location"] == f"/learning/{new.identifier}/"
+    assert sorted(i.item.identifier for i in new.items.all()) == ["f1", "f2"]
+    nothing = client.post(
+        "/learning/new/", {"version": version.pk, "name": "Empty", "organisation": "org-a"}
+    )
+    assert b"align at least one item" in nothing.content
+    assert client_for(pupil).get("/learning/new/").status_code == 403

@@ -15,11 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from edubridge.catalog.models import canonical_uuid
+from edubridge.catalog.models import ResourceVersion, VersionStatus, canonical_uuid
 from edubridge.catalog.packages import qti
-from edubridge.core.errors import DomainError
+from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.htmx import HtmxHttpRequest
 from edubridge.core.policy import Action, can, organisations_where
 from edubridge.learning import classroom, practice
@@ -46,7 +47,77 @@ def banks(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "learning/banks.html",
-        {"banks": [(b, can(request.user, Action.CLASS_VIEW, b)) for b in found[:200]]},
+        {
+            "banks": [(b, can(request.user, Action.CLASS_VIEW, b)) for b in found[:200]],
+            "can_make": organisations_where(request.user, Action.MODEL_MANAGE).exists(),
+        },
+    )
+
+
+@login_required
+def bank_new(request: HttpRequest) -> HttpResponse:
+    """Make a bank in two steps that work without JavaScript: choose a published version
+    with items, then align each item to the skills the version is aligned to."""
+    owners = list(organisations_where(request.user, Action.MODEL_MANAGE))
+    if not owners:
+        raise PermissionDenied
+    language = translation.get_language() or "en"
+    chosen = request.POST.get("version") or request.GET.get("version")
+    if not chosen:
+        versions = (
+            ResourceVersion.objects.filter(status=VersionStatus.PUBLISHED, items__isnull=False)
+            .select_related("resource__owner", "resource__origin")
+            .distinct()
+            .order_by("-published_at")[:200]
+        )
+        return render(
+            request,
+            "learning/bank_versions.html",
+            {"versions": [(v, v.resource.title_in(language)) for v in versions]},
+        )
+    version = get_object_or_404(
+        ResourceVersion.objects.select_related("resource"),
+        pk=int(chosen) if chosen.isdigit() else 0,
+        status=VersionStatus.PUBLISHED,
+    )
+    skills = [a.item for a in version.alignments.select_related("item").order_by("item__position")]
+    rows = list(version.items.all())
+    error = ""
+    if request.method == "POST":
+        mapping = {}
+        by_pk = {s.pk: s for s in skills}
+        for row in rows:
+            picked = [
+                by_pk[int(v)]
+                for v in request.POST.getlist(f"skills-{row.pk}")
+                if v.isdigit() and int(v) in by_pk
+            ]
+            if picked:
+                mapping[row.identifier] = picked
+        owner = next((o for o in owners if o.slug == request.POST.get("organisation")), None)
+        try:
+            if owner is None:
+                raise DomainError(ErrorCode.INVALID, _("organisation: choose one of yours"))
+            bank = practice.create_bank(
+                request.user, owner, request.POST.get("name", ""), version, mapping
+            )
+        except DomainError as failure:
+            error = failure.message
+        else:
+            return redirect("practise", bank.identifier)
+    single = len(skills) == 1
+    return render(
+        request,
+        "learning/bank_new.html",
+        {
+            "version": version,
+            "title": version.resource.title_in(language),
+            "skills": [(s, skill_name(s)) for s in skills],
+            "rows": [(r, qti.plain(r.data.get("title") or r.identifier), single) for r in rows],
+            "owners": owners,
+            "error": error,
+            "name": request.POST.get("name", version.resource.title_in(language)),
+        },
     )
 
 
