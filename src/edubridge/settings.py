@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "edubridge.standards",
     "edubridge.catalog",
     "edubridge.learning",
+    "edubridge.records",
 ]
 
 MIDDLEWARE = [

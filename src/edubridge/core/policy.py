@@ -50,6 +50,7 @@ class Action(StrEnum):
     MODEL_MANAGE = "model.manage"
     PRACTISE = "learning.practise"
     CLASS_VIEW = "learning.class_view"
+    LRS_MANAGE = "records.lrs_manage"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -69,6 +70,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PRACTISE: frozenset(Role),
     # Who sees learners' mastery by name: those who teach them, and the organisation's admin.
     Action.CLASS_VIEW: frozenset({Role.ADMIN, Role.TEACHER, Role.TRAINER}),
+    Action.LRS_MANAGE: frozenset({Role.ADMIN}),
 }
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})

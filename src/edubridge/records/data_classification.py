@@ -1,0 +1,43 @@
+"""Classification of the learning records: statements name learners (their mbox or account),
+so they are personal data; pseudonymised exports leave the node (governance)."""
+
+from edubridge.governance.registry import classify, internal, personal
+
+classify(
+    "records.LrsClient",
+    retention="while the client may write",
+    id=internal("Internal key"),
+    organisation=internal("Organisation whose statements the client reads and writes"),
+    name=internal("Name of the tool"),
+    key=internal("HTTP Basic user name of the tool"),
+    secret_hash=internal("Salted hash of the tool's secret; the secret is never stored"),
+    scopes=internal("What the client may do"),
+    active=internal("Whether the client may sign in"),
+    created_at=internal("When it was made"),
+)
+classify(
+    "records.Statement",
+    retention="as the organisation's records policy says; erased with the learner",
+    id=internal("Internal key"),
+    statement_id=personal("Statement id"),
+    organisation=personal("Organisation that stored it"),
+    client=personal("Tool that sent it"),
+    version=internal("xAPI version"),
+    stored=personal("When it was stored"),
+    timestamp=personal("When it happened"),
+    actor=personal("The learner: mbox or account (an inverse functional identifier)"),
+    verb=personal("What the learner did"),
+    object_type=personal("Kind of object"),
+    object=personal("What it was done to"),
+    registration=personal("Attempt or enrolment it belongs to"),
+    voided=personal("Whether a later statement voided it"),
+    data=personal("The statement itself"),
+)
+classify(
+    "records.Reference",
+    retention="with its statement",
+    id=internal("Internal key"),
+    statement=personal("Statement"),
+    kind=personal("Activity or agent"),
+    value=personal("Activity id or agent identifier the statement names"),
+)

@@ -1,0 +1,51 @@
+"""``edubridge lrs client create``: credentials for an xAPI tool that reports to /xapi/."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import CommandError, CommandParser
+
+from edubridge.core.management.subcommands import SubcommandCommand
+from edubridge.core.models import Organisation
+from edubridge.core.policy import SYSTEM
+from edubridge.records import services
+from edubridge.records.models import Scope
+
+
+class Command(SubcommandCommand):
+    help = "Manage the Learning Record Store's clients (HTTP Basic key and secret)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        client = sub.add_parser("client", help="LRS clients")
+        what = client.add_subparsers(dest="client_action", required=True)
+        create = what.add_parser("create", help="make a client")
+        create.add_argument("--key", required=True)
+        create.add_argument("--secret", required=True)
+        create.add_argument("--org", help="organisation slug (default: the node's first)")
+        create.add_argument("--name", default="")
+        create.add_argument("--scopes", nargs="+", choices=Scope.values, default=Scope.values)
+
+    def _client(self, options: dict[str, Any]) -> None:
+        slug = options["org"]
+        organisation = (
+            Organisation.objects.filter(slug=slug).first()
+            if slug
+            else Organisation.objects.order_by("id").first()
+        )
+        if organisation is None:
+            raise CommandError(
+                f"--org: no organisation {slug!r}" if slug else "make an organisation first"
+            )
+        made = services.create_client(
+            SYSTEM,
+            organisation,
+            name=options["name"],
+            key=options["key"],
+            secret=options["secret"],
+            scopes=options["scopes"],
+        )
+        self.stdout.write(
+            f"client {made.key} of {organisation.slug} may {', '.join(made.scopes)} at /xapi/"
+        )

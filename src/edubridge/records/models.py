@@ -1,0 +1,81 @@
+"""The Learning Record Store: xAPI statements of an organisation's learners, written and read
+by the LRS clients it creates (HTTP Basic key and secret, hashed at rest)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from edubridge.core.models import Organisation
+
+
+class Scope(models.TextChoices):
+    READ = "read", _("Read statements")
+    WRITE = "write", _("Write statements")
+    DEFINE = "define", _("Define activities")
+
+
+class LrsClient(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="lrs_clients"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key = models.CharField(max_length=100, unique=True)
+    secret_hash = models.CharField(max_length=200)
+    scopes = models.JSONField(default=list)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})"
+
+
+class Statement(models.Model):
+    """A stored statement, with the columns its queries filter on beside it."""
+
+    statement_id = models.UUIDField(unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(
+        LrsClient, null=True, on_delete=models.SET_NULL, related_name="statements"
+    )
+    version = models.CharField(max_length=16)
+    stored = models.DateTimeField()
+    timestamp = models.DateTimeField()
+    actor = models.CharField(max_length=1000)
+    verb = models.CharField(max_length=1000)
+    object_type = models.CharField(max_length=16)
+    object = models.CharField(max_length=1000)
+    registration = models.UUIDField(null=True)
+    voided = models.BooleanField(default=False)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["organisation", "stored"]),
+            models.Index(fields=["actor", "id"]),
+            models.Index(fields=["verb", "id"]),
+            models.Index(fields=["object", "id"]),
+            models.Index(fields=["registration", "id"]),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class Reference(models.Model):
+    """An activity or agent a statement names anywhere (context, sub-statement, authority):
+    what ``related_activities`` and ``related_agents`` search."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="references")
+    kind = models.CharField(max_length=8)  # "activity" or "agent"
+    value = models.CharField(max_length=1000)
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "value", "statement"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.value}"

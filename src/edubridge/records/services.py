@@ -1,0 +1,401 @@
+"""The LRS's operations: clients and their credentials, storing statements (validated,
+voided, in one transaction a batch) and querying them. The xAPI views and the platform's own
+components (practice, training) all write through here."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from edubridge.core import audit
+from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.models import Organisation
+from edubridge.core.policy import Action, Actor, require
+from edubridge.records import validation
+from edubridge.records.models import LrsClient, Reference, Scope, Statement
+
+KEY = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
+MAX_LIMIT = 500  # statements in one page; a client asking 0 or more gets this many
+_verified: dict[str, tuple[str, float]] = {}  # sha256(key:secret) -> (secret hash, until)
+_lock = threading.Lock()
+
+
+def _invalid(field: str, message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID, message, field=field)
+
+
+def create_client(
+    by: Actor,
+    organisation: Organisation,
+    *,
+    name: str,
+    key: str,
+    secret: str,
+    scopes: list[str] | None = None,
+) -> LrsClient:
+    """Credentials for an xAPI tool: HTTP Basic ``key`` and ``secret`` (hashed at rest)."""
+    require(by, Action.LRS_MANAGE, organisation)
+    if not KEY.match(key or ""):
+        raise _invalid("key", "key: 1 to 100 letters, digits or . _ ~ -")
+    if not isinstance(secret, str) or len(secret) < 8:
+        raise _invalid("secret", "secret: at least 8 characters")
+    chosen = list(scopes or Scope.values)
+    unknown = sorted(set(chosen) - set(Scope.values))
+    if unknown:
+        raise _invalid("scopes", f"scopes: {unknown[0]!r} is not one of {', '.join(Scope.values)}")
+    name = (name or key).strip()[:100]
+    try:
+        with transaction.atomic():
+            client = LrsClient.objects.create(
+                organisation=organisation,
+                name=name,
+                key=key,
+                secret_hash=make_password(secret),
+                scopes=sorted(set(chosen)),
+            )
+            audit.record(by, "lrs.client.create", client, organisation=organisation, summary=key)
+    except IntegrityError as clash:
+        raise DomainError(ErrorCode.CONFLICT, f"key: {key!r} is taken", field="key") from clash
+    return client
+
+
+def authenticate(key: str, secret: str) -> LrsClient | None:
+    """The active client with these credentials. A slow hash guards the secret at rest; a
+    verified pair is remembered for ten minutes (while the client keeps that secret), so
+    each request does not pay for it."""
+    fingerprint = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
+    now = timezone.now().timestamp()
+    client = LrsClient.objects.filter(key=key, active=True).first()
+    if client is None:
+        return None
+    with _lock:
+        known = _verified.get(fingerprint)
+    if known and known[0] == client.secret_hash and known[1] > now:
+        return client
+    if not check_password(secret, client.secret_hash):
+        return None
+    with _lock:
+        if len(_verified) > 10_000:
+            _verified.clear()
+        _verified[fingerprint] = (client.secret_hash, now + 600)
+    return client
+
+
+def authority(client: LrsClient) -> dict[str, Any]:
+    return {
+        "objectType": "Agent",
+        "name": client.name,
+        "account": {"homePage": settings.BASE_URL, "name": client.key},
+    }
+
+
+def ifi(agent: dict[str, Any]) -> str:
+    """One text for an agent or group: its inverse functional identifier, or an anonymous
+    group's members'."""
+    for name in ("mbox", "mbox_sha1sum", "openid"):
+        if name in agent:
+            return f"{name}:{agent[name]}"
+    if "account" in agent:
+        return f"account:{agent['account']['homePage']}|{agent['account']['name']}"
+    members = sorted(ifi(m) for m in agent.get("member", []))
+    return "group:" + hashlib.sha256("\n".join(members).encode()).hexdigest()
+
+
+def _object_key(obj: dict[str, Any]) -> tuple[str, str]:
+    kind = obj.get("objectType", "Activity")
+    if kind in ("Agent", "Group"):
+        return kind, ifi(obj)
+    if kind == "SubStatement":
+        return kind, ""
+    return kind, str(obj["id"])
+
+
+def _references(data: dict[str, Any]) -> set[tuple[str, str]]:
+    """Every activity and agent a statement names, for the related_* filters."""
+    found: set[tuple[str, str]] = set()
+
+    def walk(part: dict[str, Any]) -> None:
+        found.add(("agent", ifi(part["actor"])))
+        for member in part["actor"].get("member", []):
+            found.add(("agent", ifi(member)))
+        kind, key = _object_key(part["object"])
+        if kind == "Activity":
+            found.add(("activity", key))
+        elif kind in ("Agent", "Group"):
+            found.add(("agent", key))
+        elif kind == "SubStatement":
+            walk(part["object"])
+        context = part.get("context", {})
+        for role in ("instructor", "team"):
+            if role in context:
+                found.add(("agent", ifi(context[role])))
+        for entry in context.get("contextAgents", []):
+            found.add(("agent", ifi(entry["agent"])))
+        for entry in context.get("contextGroups", []):
+            found.add(("agent", ifi(entry["group"])))
+        for given in context.get("contextActivities", {}).values():
+            for item in given if isinstance(given, list) else [given]:
+                found.add(("activity", item["id"]))
+
+    walk(data)
+    if "authority" in data:
+        found.add(("agent", ifi(data["authority"])))
+    return found
+
+
+def _comparable(data: dict[str, Any], *, timed: bool) -> str:
+    """A statement as the standard compares two with one id: without what the LRS adds,
+    and its timestamp as an instant (when the newer one gives one at all)."""
+    core = {k: v for k, v in data.items() if k not in ("stored", "authority", "version")}
+    core.pop("timestamp", None)
+    if timed and "timestamp" in data:
+        core["timestamp"] = _iso(validation.timestamp(data["timestamp"], "timestamp", "2.0.0"))
+    return json.dumps(core, sort_keys=True)
+
+
+def _normalised(data: dict[str, Any]) -> dict[str, Any]:
+    """Context activities as lists, as the standard stores them."""
+    out = json.loads(json.dumps(data))
+    for part in (out, out["object"] if out["object"].get("objectType") == "SubStatement" else {}):
+        activities = part.get("context", {}).get("contextActivities", {})
+        for kind, given in list(activities.items()):
+            if not isinstance(given, list):
+                activities[kind] = [given]
+    return out
+
+
+def store(
+    client: LrsClient,
+    statements: list[Any],
+    version: str,
+    *,
+    statement_id: str | None = None,
+) -> list[str]:
+    """Validate and store a batch in one transaction: all of it, or nothing. Returns the ids;
+    a statement already stored unchanged is not stored again (409 when it differs)."""
+    if Scope.WRITE not in client.scopes:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "These credentials may not write.")
+    if not statements:
+        raise _invalid("statements", "statements: send at least one statement")
+    if statement_id is not None:
+        statement_id = _checked(validation.uuid_string, statement_id, "statementId")
+    prepared: list[dict[str, Any]] = []
+    for n, given in enumerate(statements):
+        where = "statement" if len(statements) == 1 else f"statements[{n}]"
+        try:
+            validation.statement(given, version)
+        except validation.Invalid as error:
+            raise _invalid(where, f"{where}: {error}") from error
+        data = _normalised(given)
+        if statement_id is not None:
+            if "id" in data and data["id"].lower() != statement_id.lower():
+                raise _invalid("statementId", "statementId: differs from the statement's id")
+            data["id"] = statement_id.lower()
+        data["id"] = str(data.get("id") or uuid.uuid4()).lower()
+        prepared.append(data)
+    ids = [d["id"] for d in prepared]
+    if len(set(ids)) != len(ids):
+        raise _invalid("statements", "statements: two statements of the batch share an id")
+    with transaction.atomic():
+        existing = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=ids)}
+        fresh = []
+        for data in prepared:
+            old = existing.get(data["id"])
+            if old is None:
+                fresh.append(data)
+            elif _comparable(old.data, timed="timestamp" in data) != _comparable(data, timed=True):
+                raise DomainError(
+                    ErrorCode.CONFLICT, f"statement {data['id']} is stored already, differently"
+                )
+        _write(client, fresh, version)
+    return ids
+
+
+def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
+    now = timezone.now()
+    last = Statement.objects.order_by("-stored").values_list("stored", flat=True).first()
+    if last is not None and last >= now:
+        now = last + timedelta(microseconds=1)
+    voids = []
+    rows = []
+    for n, data in enumerate(batch):
+        stored = now + timedelta(microseconds=n)
+        data["stored"] = _iso(stored)
+        data["authority"] = data.get("authority") or authority(client)
+        data.setdefault("version", "1.0.0" if version.startswith("1.") else "2.0.0")
+        moment = (
+            validation.timestamp(data["timestamp"], "timestamp", version)
+            if ("timestamp" in data)
+            else stored
+        )
+        data.setdefault("timestamp", data["stored"])
+        if version.startswith("2."):
+            data["timestamp"] = _iso(validation.utc(moment))
+        kind, key = _object_key(data["object"])
+        if data["verb"]["id"] == validation.VOIDED:
+            voids.append(key)
+        registration = data.get("context", {}).get("registration")
+        rows.append(
+            Statement(
+                statement_id=data["id"],
+                organisation_id=client.organisation_id,
+                client=client,
+                version=data["version"],
+                stored=stored,
+                timestamp=moment,
+                actor=ifi(data["actor"]),
+                verb=data["verb"]["id"],
+                object_type=kind,
+                object=key,
+                registration=registration,
+                data=data,
+            )
+        )
+    if voids:
+        targets = Statement.objects.filter(
+            statement_id__in=voids, organisation_id=client.organisation_id
+        )
+        if targets.filter(verb=validation.VOIDED).exists():
+            raise _invalid("object", "object: a voiding statement cannot itself be voided")
+        targets.update(voided=True)
+    saved = Statement.objects.bulk_create(rows)
+    Reference.objects.bulk_create(
+        [
+            Reference(statement=row, kind=kind, value=value[:1000])
+            for row in saved
+            for kind, value in _references(row.data)
+        ]
+    )
+
+
+def _iso(moment: datetime) -> str:
+    return validation.utc(moment).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass(frozen=True)
+class Page:
+    statements: list[dict[str, Any]]
+    more: str  # the token of the next page, "" at the end
+    consistent_through: str
+
+
+def visible(client: LrsClient) -> QuerySet[Statement]:
+    if Scope.READ not in client.scopes:
+        raise DomainError(ErrorCode.PERMISSION_DENIED, "These credentials may not read.")
+    return Statement.objects.filter(organisation_id=client.organisation_id)
+
+
+def get_one(client: LrsClient, statement_id: str, *, voided: bool) -> Statement:
+    name = "voidedStatementId" if voided else "statementId"
+    statement_id = _checked(validation.uuid_string, statement_id, name)
+    found = visible(client).filter(statement_id=statement_id, voided=voided).first()
+    if found is None:
+        raise DomainError(ErrorCode.NOT_FOUND, f"No statement {statement_id}.")
+    return found
+
+
+def query(client: LrsClient, params: dict[str, str]) -> Page:
+    """The statements matching xAPI's query parameters, newest first unless ``ascending``;
+    ``more`` pages stay stable while others write (they never see later statements)."""
+    rows = visible(client).filter(voided=False)
+    token = params.get("more")
+    if token:
+        state = _decode(token)
+        params, ceiling, after = state["params"], state["ceiling"], state["after"]
+    else:
+        ceiling = rows.order_by("-id").values_list("id", flat=True).first() or 0
+        after = None
+    rows = rows.filter(id__lte=ceiling)
+    rows = _filtered(rows, params)
+    ascending = params.get("ascending") == "true"
+    if after is not None:
+        rows = rows.filter(id__gt=after) if ascending else rows.filter(id__lt=after)
+    limit = _limit(params.get("limit"))
+    page = list(rows.order_by("id" if ascending else "-id")[: limit + 1])
+    more = ""
+    if len(page) > limit:
+        page = page[:limit]
+        more = _encode({"params": params, "ceiling": ceiling, "after": page[-1].id})
+    return Page([row.data for row in page], more, consistent_through())
+
+
+def consistent_through() -> str:
+    """Every statement stored up to this moment is in the answers: the newest one's time."""
+    through = Statement.objects.order_by("-stored").values_list("stored", flat=True).first()
+    return _iso(through or timezone.now())
+
+
+def _limit(given: str | None) -> int:
+    if given is None:
+        return MAX_LIMIT
+    if not given.isdigit():
+        raise _invalid("limit", "limit: a whole number")
+    return min(int(given), MAX_LIMIT) or MAX_LIMIT
+
+
+def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
+    if "agent" in params:
+        try:
+            agent = json.loads(params["agent"])
+            validation.actor(agent, "agent")
+        except (ValueError, validation.Invalid) as error:
+            raise _invalid("agent", f"agent: {error}") from error
+        key = ifi(agent)
+        if params.get("related_agents") == "true":
+            rows = rows.filter(references__kind="agent", references__value=key)
+        else:
+            rows = rows.filter(Q(actor=key) | Q(object=key, object_type__in=("Agent", "Group")))
+    if "verb" in params:
+        rows = rows.filter(verb=_checked(validation.iri, params["verb"], "verb"))
+    if "activity" in params:
+        activity = _checked(validation.iri, params["activity"], "activity")
+        if params.get("related_activities") == "true":
+            rows = rows.filter(references__kind="activity", references__value=activity)
+        else:
+            rows = rows.filter(object=activity, object_type="Activity")
+    if "registration" in params:
+        given = _checked(validation.uuid_string, params["registration"], "registration")
+        rows = rows.filter(registration=given)
+    for name, lookup in (("since", "stored__gt"), ("until", "stored__lte")):
+        if name in params:
+            try:
+                moment = validation.timestamp(params[name], name, "2.0.0")
+            except validation.Invalid as error:
+                raise _invalid(name, str(error)) from error
+            rows = rows.filter(**{lookup: moment})
+    return rows.distinct()
+
+
+def _checked(check: Any, value: str, name: str) -> str:
+    try:
+        return str(check(value, name))
+    except validation.Invalid as error:
+        raise _invalid(name, str(error)) from error
+
+
+def _encode(state: dict[str, Any]) -> str:
+    raw = json.dumps(state, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(token: str) -> dict[str, Any]:
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+        state = json.loads(raw)
+        assert isinstance(state["params"], dict) and isinstance(state["ceiling"], int)
+        return state
+    except (ValueError, KeyError, TypeError, AssertionError) as error:
+        raise _invalid("more", "more: not a page of this LRS") from error

@@ -1,0 +1,212 @@
+"""The Statements resource over HTTP: credentials, versions, storing, voiding and querying."""
+
+import base64
+import json
+import uuid
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from edubridge.core.policy import SYSTEM
+from edubridge.records import services
+from edubridge.records.models import LrsClient, Statement
+
+pytestmark = pytest.mark.django_db
+VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+@pytest.fixture
+def lrs(org_a):
+    services.create_client(SYSTEM, org_a, name="quiz tool", key="tool", secret="tool-secret")
+    return XapiClient("tool", "tool-secret")
+
+
+class XapiClient:
+    def __init__(self, key: str, secret: str, version: str = "1.0.3") -> None:
+        token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+        self.headers = {"Authorization": f"Basic {token}", "X-Experience-API-Version": version}
+        self.http = Client()
+
+    def post(self, body, **params):
+        query = "?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else ""
+        return self.http.post(
+            f"/xapi/statements{query}", json.dumps(body), "application/json", headers=self.headers
+        )
+
+    def put(self, body, statement_id):
+        return self.http.put(
+            f"/xapi/statements?statementId={statement_id}",
+            json.dumps(body),
+            "application/json",
+            headers=self.headers,
+        )
+
+    def get(self, **params):
+        return self.http.get("/xapi/statements", params, headers=self.headers)
+
+
+def answered(learner="a", activity="q1", **extra):
+    return {
+        "actor": {"mbox": f"mailto:{learner}@example.org"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/answered"},
+        "object": {"id": f"http://example.org/{activity}"},
+        **extra,
+    }
+
+
+def test_credentials_and_version_are_required(lrs):
+    anonymous = Client().get("/xapi/statements", headers={"X-Experience-API-Version": "1.0.3"})
+    assert anonymous.status_code == 401 and anonymous["WWW-Authenticate"].startswith("Basic")
+    wrong = XapiClient("tool", "not-the-secret").get()
+    assert wrong.status_code == 401
+    lrs.headers.pop("X-Experience-API-Version")
+    assert lrs.get().status_code == 400
+    lrs.headers["X-Experience-API-Version"] = "0.9"
+    assert lrs.get().status_code == 400
+    about = Client().get("/xapi/about").json()
+    assert about["version"] == ["1.0.3", "2.0.0"]
+
+
+def test_post_stores_a_batch_and_get_returns_it(lrs):
+    posted = lrs.post([answered("a"), answered("b")])
+    assert posted.status_code == 200 and len(posted.json()) == 2
+    assert posted["X-Experience-API-Version"] == "1.0.3"
+    one = lrs.get(statementId=posted.json()[0])
+    stored = one.json()
+    assert one.status_code == 200 and stored["actor"]["mbox"] == "mailto:a@example.org"
+    assert stored["authority"]["account"]["name"] == "tool" and stored["version"] == "1.0.0"
+    assert stored["stored"].endswith("Z") and "Last-Modified" in one
+    page = lrs.get()
+    assert [s["id"] for s in page.json()["statements"]] == posted.json()[::-1]
+    assert page["X-Experience-API-Consistent-Through"].endswith("Z")
+
+
+def test_a_batch_with_one_bad_statement_stores_nothing(lrs):
+    bad = answered("b")
+    bad["actor"] = {"mbox": "b@example.org"}
+    refused = lrs.post([answered("a"), bad])
+    assert refused.status_code == 400
+    assert "statements[1]: actor.mbox" in refused.json()["error"]
+    assert not Statement.objects.exists()
+
+
+def test_put_conflicts_and_repeats(lrs):
+    statement_id = str(uuid.uuid4())
+    assert lrs.put(answered("a"), statement_id).status_code == 204
+    assert lrs.put(answered("a"), statement_id).status_code == 204  # the same again
+    assert lrs.put(answered("b"), statement_id).status_code == 409
+    assert lrs.put(answered("a"), "nope").status_code == 400
+    assert Statement.objects.count() == 1
+
+
+def test_voiding_hides_a_statement_from_queries(lrs):
+    target = lrs.post(answered("a")).json()[0]
+    void = {
+        "actor": {"mbox": "mailto:admin@example.org"},
+        "verb": {"id": VOIDED},
+        "object": {"objectType": "StatementRef", "id": target},
+    }
+    voiding = lrs.post(void).json()[0]
+    assert lrs.get(statementId=target).status_code == 404
+    assert lrs.get(voidedStatementId=target).json()["id"] == target
+    assert [s["id"] for s in lrs.get().json()["statements"]] == [voiding]
+    again = {**void, "object": {"objectType": "StatementRef", "id": voiding}}
+    assert lrs.post(again).status_code == 400  # a voiding statement is not voided
+
+
+def test_filters(lrs):
+    registration = str(uuid.uuid4())
+    lrs.post(answered("a", "q1"))
+    lrs.post(answered("b", "q2", context={"registration": registration}))
+    lrs.post(
+        answered(
+            "c",
+            "q3",
+            context={
+                "instructor": {"mbox": "mailto:a@example.org"},
+                "contextActivities": {"parent": {"id": "http://example.org/q1"}},
+            },
+        )
+    )
+
+    def actors(**params):
+        response = lrs.get(**params)
+        assert response.status_code == 200, response.content
+        return sorted(s["actor"]["mbox"][7:8] for s in response.json()["statements"])
+
+    agent = json.dumps({"mbox": "mailto:a@example.org"})
+    assert actors(agent=agent) == ["a"]
+    assert actors(agent=agent, related_agents="true") == ["a", "c"]
+    assert actors(activity="http://example.org/q1") == ["a"]
+    assert actors(activity="http://example.org/q1", related_activities="true") == ["a", "c"]
+    assert actors(registration=registration) == ["b"]
+    assert actors(verb="http://adlnet.gov/expapi/verbs/answered") == ["a", "b", "c"]
+    assert actors(verb="http://example.org/other") == []
+    assert lrs.get(agent="not json").status_code == 400
+    assert lrs.get(colour="blue").status_code == 400
+    assert lrs.get(statementId=str(uuid.uuid4()), verb="x").status_code == 400
+
+
+def test_more_pages_are_stable_while_others_write(lrs):
+    ids = lrs.post([answered(str(n)) for n in range(5)]).json()
+    first = lrs.get(limit=2, ascending="true").json()
+    assert [s["id"] for s in first["statements"]] == ids[:2] and first["more"]
+    lrs.post(answered("late"))
+    rest, url = [], first["more"]
+    while url:
+        page = lrs.http.get(url, headers=lrs.headers).json()
+        rest += [s["id"] for s in page["statements"]]
+        url = page["more"]
+    assert rest == ids[2:]  # the later statement is not slipped in
+    assert lrs.get(more="garbage").status_code == 400
+
+
+def test_since_and_until(lrs):
+    lrs.post(answered("a"))
+    middle = Statement.objects.get().stored
+    lrs.post(answered("b"))
+    stamp = middle.isoformat().replace("+00:00", "Z")
+    since = [s["actor"]["mbox"] for s in lrs.get(since=stamp).json()["statements"]]
+    until = [s["actor"]["mbox"] for s in lrs.get(until=stamp).json()["statements"]]
+    assert since == ["mailto:b@example.org"] and until == ["mailto:a@example.org"]
+
+
+def test_clients_see_their_organisations_statements_only(lrs, org_b):
+    lrs.post(answered("a"))
+    services.create_client(SYSTEM, org_b, name="other", key="other", secret="other-secret")
+    assert XapiClient("other", "other-secret").get().json()["statements"] == []
+
+
+def test_scopes_limit_what_a_client_may_do(org_a):
+    services.create_client(
+        SYSTEM, org_a, name="reader", key="reader", secret="reader-secret", scopes=["read"]
+    )
+    reader = XapiClient("reader", "reader-secret")
+    assert reader.post(answered()).status_code == 403
+    assert reader.get().status_code == 200
+
+
+def test_version_2_converts_timestamps_to_utc(org_a):
+    services.create_client(SYSTEM, org_a, name="t", key="t2", secret="t2-secret-x")
+    lrs2 = XapiClient("t2", "t2-secret-x", version="2.0.0")
+    posted = lrs2.post(answered(timestamp="2026-11-26T10:00:00.000+08:00")).json()[0]
+    stored = lrs2.get(statementId=posted).json()
+    assert stored["timestamp"] == "2026-11-26T02:00:00.000Z" and stored["version"] == "2.0.0"
+
+
+def test_cors_preflight(lrs):
+    options = Client().options("/xapi/statements")
+    assert options.status_code == 200 and options["Access-Control-Allow-Origin"] == "*"
+
+
+def test_the_command_makes_a_client(org_a):
+    out = StringIO()
+    call_command("lrs", "client", "create", "--key", "cli", "--secret", "cli-secret", stdout=out)
+    assert "client cli of org-a" in out.getvalue()
+    assert LrsClient.objects.get(key="cli").secret_hash != "cli-secret"
+    with pytest.raises(CommandError, match="key: 'cli' is taken"):
+        call_command("lrs", "client", "create", "--key", "cli", "--secret", "cli-secret-2")
+    with pytest.raises(CommandError, match="secret: at least 8"):
+        call_command("lrs", "client", "create", "--key", "x", "--secret", "short")
