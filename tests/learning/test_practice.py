@@ -146,3 +146,13 @@ def test_a_fitted_model_serves_the_bank_with_the_defaults_for_new_skills(
     assert served.prior_[k] == pytest.approx(fitted.prior_[0])
     other = labels.index(skills[APPLICATION].identifier)
     assert served.prior_[other] == practice.DEFAULTS["prior"]
+
+
+def test_each_answer_reaches_the_learning_record_store(pupil, org_a, bank):
+    from edubridge.records.models import Statement
+
+    learner = practice.learner_for(pupil, org_a)
+    result = answer_right(learner, bank, practice.next_item(learner, bank))
+    stored = Statement.objects.get(statement_id=result.answer.statement_id)
+    assert stored.organisation == org_a and stored.actor.endswith(f"|{learner.pseudonym}")
+    assert stored.data["result"]["success"] is True

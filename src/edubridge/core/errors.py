@@ -9,6 +9,7 @@ class ErrorCode(StrEnum):
     NOT_AUTHENTICATED = "not-authenticated"
     INVALID = "invalid"
     CONFLICT = "conflict"
+    PRECONDITION_FAILED = "precondition-failed"
     RATE_LIMITED = "rate-limited"
 
 
@@ -18,6 +19,7 @@ HTTP_STATUS = {
     ErrorCode.NOT_AUTHENTICATED: 401,
     ErrorCode.INVALID: 400,
     ErrorCode.CONFLICT: 409,
+    ErrorCode.PRECONDITION_FAILED: 412,
     ErrorCode.RATE_LIMITED: 429,
 }
 

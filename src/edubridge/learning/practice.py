@@ -30,6 +30,7 @@ from edubridge.kt import serving
 from edubridge.kt.bkt import BKT, from_dict
 from edubridge.learning import statements
 from edubridge.learning.models import Answer, BankItem, ItemBank, Learner, Mastery
+from edubridge.records import services as records
 from edubridge.standards.models import Association
 from edubridge.standards.models import Item as Skill
 
@@ -339,4 +340,5 @@ def _record(
         ),
         answered_at=now,
     )
+    records.record(bank.organisation, saved.statement)  # the node's learning record store
     return Result(saved, correct, before, mastery)

@@ -41,3 +41,35 @@ classify(
     kind=personal("Activity or agent"),
     value=personal("Activity id or agent identifier the statement names"),
 )
+classify(
+    "records.Document",
+    retention="as the organisation's records policy says; erased with the learner",
+    id=internal("Internal key"),
+    organisation=personal("Organisation that stored it"),
+    kind=internal("State, activity profile or agent profile"),
+    activity=personal("Activity it is about"),
+    agent=personal("The learner it is about (an inverse functional identifier)"),
+    registration=personal("Attempt it belongs to"),
+    document_id=personal("Its id"),
+    content=personal("What the tool kept: progress, bookmarks, preferences"),
+    content_type=internal("Its media type"),
+    etag=internal("SHA-1 of its content, for concurrent writes"),
+    updated=personal("When it last changed"),
+)
+classify(
+    "records.Activity",
+    retention="while statements name it",
+    id=internal("Internal key"),
+    organisation=internal("Organisation whose statements define it"),
+    activity_id=internal("Activity IRI"),
+    definition=internal("Its definition, merged from statements"),
+)
+classify(
+    "records.Attachment",
+    retention="with the statements that carry it",
+    id=internal("Internal key"),
+    organisation=personal("Organisation that stored it"),
+    sha2=personal("SHA-2 of its content"),
+    content_type=internal("Its media type"),
+    content=personal("What a statement attached: a certificate, an essay, a signature"),
+)

@@ -79,3 +79,70 @@ class Reference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.value}"
+
+
+class DocumentKind(models.TextChoices):
+    STATE = "state", _("State")
+    ACTIVITY_PROFILE = "activity_profile", _("Activity profile")
+    AGENT_PROFILE = "agent_profile", _("Agent profile")
+
+
+class Document(models.Model):
+    """A State, Activity Profile or Agent Profile document, as its client wrote it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=DocumentKind.choices)
+    activity = models.CharField(max_length=1000, blank=True)
+    agent = models.CharField(max_length=1000, blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.CharField(max_length=1000)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=200)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "activity", "agent", "registration", "document_id"],
+                name="one_document",
+            )
+        ]
+        indexes = [models.Index(fields=["organisation", "kind", "activity", "agent"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"
+
+
+class Activity(models.Model):
+    """An activity's canonical definition, merged from the statements that describe it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    activity_id = models.CharField(max_length=1000)
+    definition = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "activities"
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "activity_id"], name="one_activity")
+        ]
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Attachment(models.Model):
+    """An attachment's content, stored once per organisation by its SHA-2 hash."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    sha2 = models.CharField(max_length=128)
+    content_type = models.CharField(max_length=200)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sha2"], name="one_attachment")
+        ]
+
+    def __str__(self) -> str:
+        return self.sha2

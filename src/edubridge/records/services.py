@@ -24,8 +24,9 @@ from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.records import validation
-from edubridge.records.models import LrsClient, Reference, Scope, Statement
+from edubridge.records import documents, validation
+from edubridge.records.identifiers import ifi
+from edubridge.records.models import Attachment, LrsClient, Reference, Scope, Statement
 
 KEY = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 MAX_LIMIT = 500  # statements in one page; a client asking 0 or more gets this many
@@ -72,6 +73,27 @@ def create_client(
     return client
 
 
+def platform_client(organisation: Organisation) -> LrsClient:
+    """The client EduBridge's own components (practice, training) write with: one per
+    organisation, made on first use, with a random secret nobody needs."""
+    key = f"edubridge.{organisation.slug}"[:100]
+    client = LrsClient.objects.filter(key=key, organisation=organisation).first()
+    if client is None:
+        client = LrsClient.objects.create(
+            organisation=organisation,
+            name="EduBridge",
+            key=key,
+            secret_hash=make_password(None),  # unusable: it never signs in over HTTP
+            scopes=sorted(Scope.values),
+        )
+    return client
+
+
+def record(organisation: Organisation, statement: dict[str, Any]) -> str:
+    """Store a statement one of EduBridge's own components made (a practice answer, say)."""
+    return store(platform_client(organisation), [statement], "1.0.3")[0]
+
+
 def authenticate(key: str, secret: str) -> LrsClient | None:
     """The active client with these credentials. A slow hash guards the secret at rest; a
     verified pair is remembered for ten minutes (while the client keeps that secret), so
@@ -100,18 +122,6 @@ def authority(client: LrsClient) -> dict[str, Any]:
         "name": client.name,
         "account": {"homePage": settings.BASE_URL, "name": client.key},
     }
-
-
-def ifi(agent: dict[str, Any]) -> str:
-    """One text for an agent or group: its inverse functional identifier, or an anonymous
-    group's members'."""
-    for name in ("mbox", "mbox_sha1sum", "openid"):
-        if name in agent:
-            return f"{name}:{agent[name]}"
-    if "account" in agent:
-        return f"account:{agent['account']['homePage']}|{agent['account']['name']}"
-    members = sorted(ifi(m) for m in agent.get("member", []))
-    return "group:" + hashlib.sha256("\n".join(members).encode()).hexdigest()
 
 
 def _object_key(obj: dict[str, Any]) -> tuple[str, str]:
@@ -156,6 +166,20 @@ def _references(data: dict[str, Any]) -> set[tuple[str, str]]:
     return found
 
 
+def _activities(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The activities a statement describes, its sub-statement's included."""
+    parts = [data]
+    if data["object"].get("objectType") == "SubStatement":
+        parts.append(data["object"])
+    found = []
+    for part in parts:
+        if part["object"].get("objectType", "Activity") == "Activity":
+            found.append(part["object"])
+        for given in part.get("context", {}).get("contextActivities", {}).values():
+            found.extend(given)
+    return found
+
+
 def _comparable(data: dict[str, Any], *, timed: bool) -> str:
     """A statement as the standard compares two with one id: without what the LRS adds,
     and its timestamp as an instant (when the newer one gives one at all)."""
@@ -183,6 +207,7 @@ def store(
     version: str,
     *,
     statement_id: str | None = None,
+    files: dict[str, tuple[str, bytes]] | None = None,
 ) -> list[str]:
     """Validate and store a batch in one transaction: all of it, or nothing. Returns the ids;
     a statement already stored unchanged is not stored again (409 when it differs)."""
@@ -221,7 +246,19 @@ def store(
                     ErrorCode.CONFLICT, f"statement {data['id']} is stored already, differently"
                 )
         _write(client, fresh, version)
+        for sha2, (content_type, content) in (files or {}).items():
+            Attachment.objects.get_or_create(
+                organisation_id=client.organisation_id,
+                sha2=sha2,
+                defaults={"content_type": content_type, "content": content},
+            )
     return ids
+
+
+def attachments(client: LrsClient, wanted: set[str]) -> list[tuple[str, str, bytes]]:
+    """(sha2, content type, content) of the stored attachments among ``wanted``."""
+    rows = Attachment.objects.filter(organisation_id=client.organisation_id, sha2__in=wanted)
+    return [(a.sha2, a.content_type, bytes(a.content)) for a in rows]
 
 
 def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
@@ -272,6 +309,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
             raise _invalid("object", "object: a voiding statement cannot itself be voided")
         targets.update(voided=True)
     saved = Statement.objects.bulk_create(rows)
+    documents.define(client, [a for data in batch for a in _activities(data)])
     Reference.objects.bulk_create(
         [
             Reference(statement=row, kind=kind, value=value[:1000])
@@ -309,17 +347,27 @@ def get_one(client: LrsClient, statement_id: str, *, voided: bool) -> Statement:
 
 def query(client: LrsClient, params: dict[str, str]) -> Page:
     """The statements matching xAPI's query parameters, newest first unless ``ascending``;
-    ``more`` pages stay stable while others write (they never see later statements)."""
-    rows = visible(client).filter(voided=False)
+    ``more`` pages stay stable while others write (they never see later statements).
+
+    As xAPI asks, a statement that targets a matching one (its object a StatementRef to
+    it) is returned too, even when the matching one is voided."""
+    every = visible(client)
     token = params.get("more")
     if token:
         state = _decode(token)
         params, ceiling, after = state["params"], state["ceiling"], state["after"]
     else:
-        ceiling = rows.order_by("-id").values_list("id", flat=True).first() or 0
+        ceiling = every.order_by("-id").values_list("id", flat=True).first() or 0
         after = None
-    rows = rows.filter(id__lte=ceiling)
-    rows = _filtered(rows, params)
+    rows = every.filter(id__lte=ceiling, voided=False)
+    if {"agent", "verb", "activity", "registration"} & set(params):
+        matching = _filtered(every.filter(id__lte=ceiling), params)
+        targets = [str(i) for i in matching.values_list("statement_id", flat=True)[:10_000]]
+        rows = rows.filter(
+            Q(id__in=matching.filter(voided=False).values("id"))
+            | Q(object_type="StatementRef", object__in=targets)
+        )
+    rows = _window(rows, params)
     ascending = params.get("ascending") == "true"
     if after is not None:
         rows = rows.filter(id__gt=after) if ascending else rows.filter(id__lt=after)
@@ -333,9 +381,9 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
 
 
 def consistent_through() -> str:
-    """Every statement stored up to this moment is in the answers: the newest one's time."""
-    through = Statement.objects.order_by("-stored").values_list("stored", flat=True).first()
-    return _iso(through or timezone.now())
+    """Every statement stored before this moment is in the answers. A write takes its
+    ``stored`` time when it starts and commits within moments, so a second ago is safe."""
+    return _iso(timezone.now() - timedelta(seconds=1))
 
 
 def _limit(given: str | None) -> int:
@@ -369,6 +417,10 @@ def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Sta
     if "registration" in params:
         given = _checked(validation.uuid_string, params["registration"], "registration")
         rows = rows.filter(registration=given)
+    return rows.distinct()
+
+
+def _window(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
     for name, lookup in (("since", "stored__gt"), ("until", "stored__lte")):
         if name in params:
             try:
@@ -376,7 +428,7 @@ def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Sta
             except validation.Invalid as error:
                 raise _invalid(name, str(error)) from error
             rows = rows.filter(**{lookup: moment})
-    return rows.distinct()
+    return rows
 
 
 def _checked(check: Any, value: str, name: str) -> str:

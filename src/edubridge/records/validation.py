@@ -24,9 +24,9 @@ LANGUAGE = re.compile(
 TIMESTAMP = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
-DURATION = re.compile(
-    r"^P(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?W)?(\d+(?:\.\d+)?D)?"
-    r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?$"
+DURATION = re.compile(  # ISO 8601 4.4.3.2: weeks stand alone
+    r"^P(?:\d+(?:\.\d+)?W|(?!$)(\d+(?:\.\d+)?Y)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?D)?"
+    r"(T(?=\d)(\d+(?:\.\d+)?H)?(\d+(?:\.\d+)?M)?(\d+(?:\.\d+)?S)?)?)$"
 )
 INTERACTIONS = {
     "true-false": (),
@@ -220,8 +220,10 @@ def definition(value: Any, where: str) -> None:
     if "extensions" in value:
         extensions(value["extensions"], f"{where}.extensions")
     kind = value.get("interactionType")
-    if kind is not None and kind not in INTERACTIONS:
+    if "interactionType" in value and (not isinstance(kind, str) or kind not in INTERACTIONS):
         _fail(f"{where}.interactionType", f"{kind!r} is not an interaction type")
+    if kind is None and ({"correctResponsesPattern", *COMPONENT_LISTS} & set(value)):
+        _fail(f"{where}.interactionType", "is required beside responses and components")
     if "correctResponsesPattern" in value:
         patterns = value["correctResponsesPattern"]
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
@@ -244,6 +246,8 @@ def activity(value: Any, where: str) -> None:
 
 def statement_ref(value: Any, where: str) -> None:
     _object(value, where, {"objectType", "id"}, ("objectType", "id"))
+    if value["objectType"] != "StatementRef":
+        _fail(f"{where}.objectType", "must be StatementRef")
     uuid_string(value["id"], f"{where}.id")
 
 
@@ -338,8 +342,6 @@ def context(value: Any, where: str, object_kind: str, version: str) -> None:
         _fail(f"{where}.language", "is not an RFC 5646 language tag")
     if "statement" in value:
         statement_ref(value["statement"], f"{where}.statement")
-        if value["statement"]["objectType"] != "StatementRef":
-            _fail(f"{where}.statement.objectType", "must be StatementRef")
     if "extensions" in value:
         extensions(value["extensions"], f"{where}.extensions")
     for name, kind, check in (
@@ -383,9 +385,10 @@ def attachment(value: Any, where: str) -> None:
 
 
 def _body(value: Any, where: str, version: str, *, sub: bool = False) -> None:
-    allowed = {"objectType", "actor", "verb", "object", "result", "context", "timestamp"}
-    allowed |= {"attachments"}
-    if not sub:
+    allowed = {"actor", "verb", "object", "result", "context", "timestamp", "attachments"}
+    if sub:
+        allowed.add("objectType")  # "SubStatement", which the caller checked
+    else:
         allowed |= {"id", "stored", "authority", "version"}
     _object(value, where, allowed, ("actor", "verb", "object"))
     prefix = f"{where}." if where else ""
@@ -407,6 +410,15 @@ def _body(value: Any, where: str, version: str, *, sub: bool = False) -> None:
             attachment(item, f"{prefix}attachments[{n}]")
 
 
+def _authority(value: Any) -> None:
+    """An Agent, or an anonymous Group of two (an OAuth consumer and its user)."""
+    actor(value, "authority")
+    if value.get("objectType") == "Group" and (
+        any(name in value for name in IFIS) or len(value.get("member", [])) != 2
+    ):
+        _fail("authority", "a Group as authority is anonymous and has two members")
+
+
 def statement(value: Any, version: str) -> None:
     """Refuse ``value`` (Invalid) unless it is a statement of xAPI ``version``."""
     if not isinstance(value, dict):
@@ -417,12 +429,12 @@ def statement(value: Any, version: str) -> None:
     if "stored" in value:
         timestamp(value["stored"], "stored", version)
     if "authority" in value:
-        actor(value["authority"], "authority")
+        _authority(value["authority"])
     if "version" in value:
         given = value["version"]
-        family = version.split(".")[0]
-        if not isinstance(given, str) or not re.match(rf"^{family}\.0(\.\d+)?$", given):
-            _fail("version", f"{given!r} is not a {family}.0.x version")
+        families = "1" if version.startswith("1.") else "[12]"  # 2.0 takes 1.0.x statements
+        if not isinstance(given, str) or not re.match(rf"^{families}\.0(\.\d+)?$", given):
+            _fail("version", f"{given!r} is not a version this LRS speaks here")
 
 
 def utc(moment: datetime) -> datetime:
