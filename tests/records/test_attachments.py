@@ -133,6 +133,10 @@ def test_formats_ids_and_canonical(lrs):
     lrs.headers["Accept-Language"] = "fr-FR"
     canonical = lrs.get(statementId=statement_id, format="canonical").json()
     assert canonical["object"]["definition"]["name"] == {"fr-FR": "Question FR"}
+    lrs.headers["Accept-Language"] = "en-GB"
+    statement["object"]["definition"]["name"] = {"en": "Other", "en-GB": "Right", "en-US": "US"}
+    british = lrs.get(statementId=lrs.post(statement).json()[0], format="canonical").json()
+    assert british["object"]["definition"]["name"] == {"en-GB": "Right"}  # exact tag first
     assert lrs.get(format="pretty").status_code == 400
 
 

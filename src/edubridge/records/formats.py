@@ -57,10 +57,12 @@ def _ids(part: dict[str, Any], version: str) -> dict[str, Any]:
 
 
 def _pick(languages: list[str], value: dict[str, str]) -> dict[str, str]:
+    """The reader's language: the exact tag, else the same language in another region."""
     for wanted in languages:
-        for tag in value:
-            if tag.lower() == wanted or tag.lower().split("-")[0] == wanted.split("-")[0]:
-                return {tag: value[tag]}
+        exact = [tag for tag in value if tag.lower() == wanted]
+        close = [tag for tag in value if tag.lower().split("-")[0] == wanted.split("-")[0]]
+        for tag in exact + close:
+            return {tag: value[tag]}
     first = next(iter(value), None)
     return {first: value[first]} if first is not None else {}
 

@@ -73,6 +73,40 @@ def create_client(
     return client
 
 
+def deactivate_client(by: Actor, client: LrsClient) -> LrsClient:
+    """The client signs in no more; its statements stay."""
+    require(by, Action.LRS_MANAGE, client.organisation)
+    with transaction.atomic():
+        client.active = False
+        client.save(update_fields=["active"])
+        audit.record(
+            by,
+            "lrs.client.deactivate",
+            client,
+            organisation=client.organisation,
+            summary=client.key,
+        )
+    with _lock:
+        _verified.clear()
+    return client
+
+
+def browse(by: Actor, organisation: Organisation, filters: dict[str, str]) -> QuerySet[Statement]:
+    """An organisation's statements for its administrators, newest first: ``learner`` (part
+    of the actor's identifier), ``verb`` and ``activity`` (part of the IRI), ``since`` and
+    ``until`` (dates, on when they were stored)."""
+    require(by, Action.LRS_MANAGE, organisation)
+    rows = Statement.objects.filter(organisation=organisation).order_by("-id")
+    for name, column in (("learner", "actor"), ("verb", "verb"), ("activity", "object")):
+        if filters.get(name):
+            rows = rows.filter(**{f"{column}__icontains": filters[name][:200]})
+    if filters.get("since"):
+        rows = rows.filter(stored__date__gte=filters["since"])
+    if filters.get("until"):
+        rows = rows.filter(stored__date__lte=filters["until"])
+    return rows
+
+
 def platform_client(organisation: Organisation) -> LrsClient:
     """The client EduBridge's own components (practice, training) write with: one per
     organisation, made on first use, with a random secret nobody needs."""
