@@ -11,6 +11,7 @@ from django.test import Client
 
 from edubridge.core.policy import SYSTEM
 from edubridge.records import services
+from edubridge.records.export import pseudonym
 from edubridge.records.models import LrsClient, Statement
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,25 @@ def test_the_command_makes_a_client(org_a):
         call_command("lrs", "client", "create", "--key", "cli", "--secret", "cli-secret-2")
     with pytest.raises(CommandError, match="secret: at least 8"):
         call_command("lrs", "client", "create", "--key", "x", "--secret", "short")
+
+
+def test_the_pseudonymised_export_hides_every_learner(lrs, org_a, org_b, tmp_path):
+    group = {"objectType": "Group", "member": [{"mbox": "mailto:b@example.org", "name": "Bo"}]}
+    lrs.post(answered("a", context={"instructor": {"mbox": "mailto:t@example.org"}}))
+    lrs.post({**answered("a"), "actor": group})
+    target = tmp_path / "out.jsonl"
+    call_command("lrs", "export", "--org", "org-a", "-o", str(target), stdout=StringIO())
+    lines = [json.loads(line) for line in target.read_text().splitlines()]
+    text = target.read_text()
+    assert len(lines) == 2 and "mailto:" not in text and "Bo" not in text
+    first, second = lines
+    assert first["actor"] != first["context"]["instructor"]
+    assert second["actor"]["member"][0]["account"]["homePage"].endswith("/pseudonym")
+    same = pseudonym(org_a, {"mbox": "mailto:a@example.org"})
+    assert first["actor"] == same  # stable, so records can be followed over time
+    assert pseudonym(org_b, {"mbox": "mailto:a@example.org"}) != same  # not across partners
+    stored = tmp_path / "stored.jsonl"
+    call_command(
+        "lrs", "export", "--org", "org-a", "-o", str(stored), "--as-stored", stdout=StringIO()
+    )
+    assert "mailto:a@example.org" in stored.read_text()

@@ -30,6 +30,7 @@ classify(
     object_type=personal("Kind of object"),
     object=personal("What it was done to"),
     registration=personal("Attempt or enrolment it belongs to"),
+    target=personal("Statement its StatementRef object points at"),
     voided=personal("Whether a later statement voided it"),
     data=personal("The statement itself"),
 )

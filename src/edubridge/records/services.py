@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -195,6 +196,11 @@ def _references(data: dict[str, Any]) -> set[tuple[str, str]]:
                 found.add(("activity", item["id"]))
 
     walk(data)
+    # The statement's own actor and agent object: what a plain ``agent`` filter matches.
+    found.add(("subject", ifi(data["actor"])))
+    kind, key = _object_key(data["object"])
+    if kind in ("Agent", "Group"):
+        found.add(("subject", key))
     if "authority" in data:
         found.add(("agent", ifi(data["authority"])))
     return found
@@ -297,7 +303,7 @@ def attachments(client: LrsClient, wanted: set[str]) -> list[tuple[str, str, byt
 
 def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
     now = timezone.now()
-    last = Statement.objects.order_by("-stored").values_list("stored", flat=True).first()
+    last = Statement.objects.order_by("-id").values_list("stored", flat=True).first()
     if last is not None and last >= now:
         now = last + timedelta(microseconds=1)
     voids = []
@@ -332,6 +338,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
                 object_type=kind,
                 object=key,
                 registration=registration,
+                target=key if kind == "StatementRef" else None,
                 data=data,
             )
         )
@@ -343,6 +350,8 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
             raise _invalid("object", "object: a voiding statement cannot itself be voided")
         targets.update(voided=True)
     saved = Statement.objects.bulk_create(rows)
+    if any(row.target for row in rows):
+        cache.set(f"lrs-targets:{client.organisation_id}", True, None)
     documents.define(client, [a for data in batch for a in _activities(data)])
     Reference.objects.bulk_create(
         [
@@ -396,11 +405,14 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     rows = every.filter(id__lte=ceiling, voided=False)
     if {"agent", "verb", "activity", "registration"} & set(params):
         matching = _filtered(every.filter(id__lte=ceiling), params)
-        targets = [str(i) for i in matching.values_list("statement_id", flat=True)[:10_000]]
-        rows = rows.filter(
-            Q(id__in=matching.filter(voided=False).values("id"))
-            | Q(object_type="StatementRef", object__in=targets)
-        )
+        if _targets_exist(client.organisation_id):
+            targets = matching.values("statement_id")
+            rows = rows.filter(
+                Q(id__in=matching.filter(voided=False).values("id"))
+                | Q(object_type="StatementRef", target__in=targets)
+            )
+        else:  # nothing targets anything: the plain filter, on its indexes
+            rows = _filtered(rows, params)
     rows = _window(rows, params)
     ascending = params.get("ascending") == "true"
     if after is not None:
@@ -437,21 +449,38 @@ def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Sta
             raise _invalid("agent", f"agent: {error}") from error
         key = ifi(agent)
         if params.get("related_agents") == "true":
-            rows = rows.filter(references__kind="agent", references__value=key)
+            rows = rows.filter(id__in=_referring("agent", key))
         else:
-            rows = rows.filter(Q(actor=key) | Q(object=key, object_type__in=("Agent", "Group")))
+            rows = rows.filter(id__in=_referring("subject", key))
     if "verb" in params:
         rows = rows.filter(verb=_checked(validation.iri, params["verb"], "verb"))
     if "activity" in params:
         activity = _checked(validation.iri, params["activity"], "activity")
         if params.get("related_activities") == "true":
-            rows = rows.filter(references__kind="activity", references__value=activity)
+            rows = rows.filter(id__in=_referring("activity", activity))
         else:
             rows = rows.filter(object=activity, object_type="Activity")
     if "registration" in params:
         given = _checked(validation.uuid_string, params["registration"], "registration")
         rows = rows.filter(registration=given)
-    return rows.distinct()
+    return rows
+
+
+def _targets_exist(organisation_id: int) -> bool:
+    """Whether any statement of the organisation points at another, remembered: most never
+    do, and then queries keep to their plain indexes."""
+    key = f"lrs-targets:{organisation_id}"
+    known = cache.get(key)
+    if known is None:
+        known = Statement.objects.filter(
+            organisation_id=organisation_id, target__isnull=False
+        ).exists()
+        cache.set(key, known, None)
+    return bool(known)
+
+
+def _referring(kind: str, value: str) -> QuerySet[Reference, Any]:
+    return Reference.objects.filter(kind=kind, value=value).values("statement_id")
 
 
 def _window(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:

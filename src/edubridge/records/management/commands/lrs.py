@@ -9,7 +9,7 @@ from django.core.management.base import CommandError, CommandParser
 from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Organisation
 from edubridge.core.policy import SYSTEM
-from edubridge.records import services
+from edubridge.records import export, services
 from edubridge.records.models import Scope
 
 
@@ -26,6 +26,27 @@ class Command(SubcommandCommand):
         create.add_argument("--org", help="organisation slug (default: the node's first)")
         create.add_argument("--name", default="")
         create.add_argument("--scopes", nargs="+", choices=Scope.values, default=Scope.values)
+        export = sub.add_parser("export", help="an organisation's statements, as JSON lines")
+        export.add_argument("--org", required=True, help="organisation slug")
+        export.add_argument("-o", "--output", required=True, help="file to write")
+        export.add_argument(
+            "--as-stored",
+            action="store_true",
+            help="keep the learners' identifiers (default: pseudonyms, names left out)",
+        )
+
+    def _export(self, options: dict[str, Any]) -> None:
+        organisation = Organisation.objects.filter(slug=options["org"]).first()
+        if organisation is None:
+            raise CommandError(f"--org: no organisation {options['org']!r}")
+        with open(options["output"], "w", encoding="utf-8") as target:
+            count = export.write(
+                SYSTEM, organisation, target, pseudonymise=not options["as_stored"]
+            )
+        kind = "as stored" if options["as_stored"] else "pseudonymised"
+        self.stdout.write(
+            f"{count} statements of {organisation.slug}, {kind}, in {options['output']}"
+        )
 
     def _client(self, options: dict[str, Any]) -> None:
         slug = options["org"]

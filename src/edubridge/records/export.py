@@ -1,0 +1,73 @@
+"""Statements exported for sharing across borders: every learner replaced by a pseudonym, a
+keyed hash of their identifier that only this node can compute (per organisation, so two
+partners' exports cannot be joined on it), and names left out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+from edubridge.core import audit
+from edubridge.core.models import Organisation
+from edubridge.core.policy import Action, Actor, require
+from edubridge.records.identifiers import ifi
+from edubridge.records.models import Statement
+
+AGENT_KEYS = ("mbox", "mbox_sha1sum", "openid", "account", "name")
+
+
+def pseudonym(organisation: Organisation, agent: dict[str, Any]) -> dict[str, Any]:
+    """The agent as an account of this node whose name is a keyed hash of its identifier."""
+    digest = salted_hmac(
+        f"edubridge.records.pseudonym.{organisation.pk}", ifi(agent), algorithm="sha256"
+    ).hexdigest()
+    out: dict[str, Any] = {k: v for k, v in agent.items() if k not in AGENT_KEYS}
+    if agent.get("objectType") == "Group" or "member" in agent:
+        out["member"] = [pseudonym(organisation, m) for m in agent.get("member", [])]
+        if not any(k in agent for k in AGENT_KEYS[:4]):
+            return out
+    out["account"] = {"homePage": f"{settings.BASE_URL}/pseudonym", "name": digest}
+    return out
+
+
+def _agents(node: Any, organisation: Organisation) -> Any:
+    """Every agent and group in a statement, pseudonymised wherever it stands."""
+    if isinstance(node, list):
+        return [_agents(item, organisation) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if any(k in node for k in ("mbox", "mbox_sha1sum", "openid", "account", "member")):
+        node = pseudonym(organisation, node)
+    return {
+        key: value if key == "extensions" else _agents(value, organisation)
+        for key, value in node.items()
+    }
+
+
+def statements(
+    by: Actor, organisation: Organisation, *, pseudonymise: bool = True
+) -> Iterator[dict[str, Any]]:
+    require(by, Action.LRS_MANAGE, organisation)
+    audit.record(
+        by,
+        "lrs.export",
+        organisation,
+        organisation=organisation,
+        summary="pseudonymised" if pseudonymise else "as stored",
+    )
+    rows = Statement.objects.filter(organisation=organisation).order_by("id")
+    for data in rows.values_list("data", flat=True).iterator(chunk_size=2000):
+        yield _agents(data, organisation) if pseudonymise else data
+
+
+def write(by: Actor, organisation: Organisation, target: IO[str], *, pseudonymise: bool) -> int:
+    """JSON lines, one statement a line; the number written."""
+    count = 0
+    for data in statements(by, organisation, pseudonymise=pseudonymise):
+        target.write(json.dumps(data, ensure_ascii=False) + "\n")
+        count += 1
+    return count
