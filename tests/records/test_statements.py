@@ -233,3 +233,25 @@ def test_the_pseudonymised_export_hides_every_learner(lrs, org_a, org_b, tmp_pat
         "lrs", "export", "--org", "org-a", "-o", str(stored), "--as-stored", stdout=StringIO()
     )
     assert "mailto:a@example.org" in stored.read_text()
+
+
+def test_a_partner_reads_shared_statements_pseudonymised(lrs, org_a, org_b):
+    lrs.post(answered("amina"))
+    services.create_client(SYSTEM, org_b, name="partner", key="partner", secret="partner-secret")
+    partner = XapiClient("partner", "partner-secret")
+    assert partner.get().json()["statements"] == []
+    out = StringIO()
+    call_command("lrs", "share", "--org", "org-a", "--with", "org-b", stdout=out)
+    assert "org-b reads, pseudonymised, the statements of org-a" in out.getvalue()
+    seen = partner.get().json()["statements"]
+    assert len(seen) == 1 and "mailto:" not in json.dumps(seen)
+    assert seen[0]["actor"] == pseudonym(org_a, {"mbox": "mailto:amina@example.org"})
+    single = partner.get(statementId=seen[0]["id"]).json()
+    assert "mailto:" not in json.dumps(single)
+    agent = json.dumps({"mbox": "mailto:amina@example.org"})
+    assert partner.get(agent=agent).json()["statements"] == []  # no lookup by real identity
+    assert lrs.get().json()["statements"][0]["actor"]["mbox"] == "mailto:amina@example.org"
+    call_command("lrs", "share", "--org", "org-a", "--with", "org-b", "--stop", stdout=out)
+    assert partner.get().json()["statements"] == []
+    with pytest.raises(CommandError, match="already"):
+        call_command("lrs", "share", "--org", "org-a", "--with", "org-a")

@@ -74,3 +74,11 @@ classify(
     content_type=internal("Its media type"),
     content=personal("What a statement attached: a certificate, an essay, a signature"),
 )
+classify(
+    "records.Share",
+    retention="while the partners share",
+    id=internal("Internal key"),
+    owner=internal("Organisation whose statements are shared"),
+    partner=internal("Organisation whose clients may read them, pseudonymised"),
+    created_at=internal("When the sharing began"),
+)

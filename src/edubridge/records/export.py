@@ -48,6 +48,12 @@ def _agents(node: Any, organisation: Organisation) -> Any:
     }
 
 
+def pseudonymised(data: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
+    """A statement with every agent replaced by the organisation's pseudonym for it."""
+    out: dict[str, Any] = _agents(data, organisation)
+    return out
+
+
 def statements(
     by: Actor, organisation: Organisation, *, pseudonymise: bool = True
 ) -> Iterator[dict[str, Any]]:
@@ -61,7 +67,7 @@ def statements(
     )
     rows = Statement.objects.filter(organisation=organisation).order_by("id")
     for data in rows.values_list("data", flat=True).iterator(chunk_size=2000):
-        yield _agents(data, organisation) if pseudonymise else data
+        yield pseudonymised(data, organisation) if pseudonymise else data
 
 
 def write(by: Actor, organisation: Organisation, target: IO[str], *, pseudonymise: bool) -> int:

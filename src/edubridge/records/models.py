@@ -153,3 +153,22 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.sha2
+
+
+class Share(models.Model):
+    """An organisation lets a partner's clients read its statements, pseudonymised."""
+
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "partner"], name="one_share"),
+            models.CheckConstraint(
+                condition=~models.Q(owner=models.F("partner")), name="share_with_another"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} -> {self.partner}"

@@ -25,9 +25,16 @@ from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.records import documents, validation
+from edubridge.records import documents, export, validation
 from edubridge.records.identifiers import ifi
-from edubridge.records.models import Attachment, LrsClient, Reference, Scope, Statement
+from edubridge.records.models import (
+    Attachment,
+    LrsClient,
+    Reference,
+    Scope,
+    Share,
+    Statement,
+)
 
 KEY = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 MAX_LIMIT = 500  # statements in one page; a client asking 0 or more gets this many
@@ -373,10 +380,37 @@ class Page:
     consistent_through: str
 
 
+def owners(client: LrsClient) -> list[int]:
+    """The client's organisation, and those sharing their statements with it."""
+    shared = Share.objects.filter(partner_id=client.organisation_id).values_list("owner_id")
+    return [client.organisation_id, *(owner for (owner,) in shared)]
+
+
 def visible(client: LrsClient) -> QuerySet[Statement]:
     if Scope.READ not in client.scopes:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "These credentials may not read.")
-    return Statement.objects.filter(organisation_id=client.organisation_id)
+    return Statement.objects.filter(organisation_id__in=owners(client))
+
+
+def as_seen(client: LrsClient, row: Statement) -> dict[str, Any]:
+    """A statement as this client may read it: a partner's with every learner pseudonymised."""
+    if row.organisation_id == client.organisation_id:
+        return row.data
+    return export.pseudonymised(row.data, row.organisation)
+
+
+def share(by: Actor, owner: Organisation, partner: Organisation, *, stop: bool = False) -> None:
+    """Let ``partner``'s clients read ``owner``'s statements, pseudonymised (or no longer)."""
+    require(by, Action.LRS_MANAGE, owner)
+    if owner == partner:
+        raise _invalid("partner", "partner: an organisation reads its own statements already")
+    with transaction.atomic():
+        if stop:
+            Share.objects.filter(owner=owner, partner=partner).delete()
+        else:
+            Share.objects.get_or_create(owner=owner, partner=partner)
+        action = "lrs.share.stop" if stop else "lrs.share"
+        audit.record(by, action, owner, organisation=owner, summary=partner.slug)
 
 
 def get_one(client: LrsClient, statement_id: str, *, voided: bool) -> Statement:
@@ -396,6 +430,9 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     it) is returned too, even when the matching one is voided."""
     every = visible(client)
     token = params.get("more")
+    if "agent" in (_decode(token)["params"] if token else params):
+        # Partners' learners are pseudonyms here: no one finds them by their real identifier.
+        every = every.filter(organisation_id=client.organisation_id)
     if token:
         state = _decode(token)
         params, ceiling, after = state["params"], state["ceiling"], state["after"]
@@ -405,7 +442,7 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     rows = every.filter(id__lte=ceiling, voided=False)
     if {"agent", "verb", "activity", "registration"} & set(params):
         matching = _filtered(every.filter(id__lte=ceiling), params)
-        if _targets_exist(client.organisation_id):
+        if any(_targets_exist(owner) for owner in owners(client)):
             targets = matching.values("statement_id")
             rows = rows.filter(
                 Q(id__in=matching.filter(voided=False).values("id"))
@@ -423,7 +460,7 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     if len(page) > limit:
         page = page[:limit]
         more = _encode({"params": params, "ceiling": ceiling, "after": page[-1].id})
-    return Page([row.data for row in page], more, consistent_through())
+    return Page([as_seen(client, row) for row in page], more, consistent_through())
 
 
 def consistent_through() -> str:

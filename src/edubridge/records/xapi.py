@@ -275,7 +275,7 @@ def _get(client: LrsClient, params: dict[str, str], version: str, languages: str
         stored = found.stored.strftime("%a, %d %b %Y %H:%M:%S GMT")
         through = services.consistent_through()
         headers = {"Last-Modified": stored, "X-Experience-API-Consistent-Through": through}
-        document = shape(found.data)
+        document = shape(services.as_seen(client, found))
         response = _reply(document, 200, version, headers)
         if attached:
             return _with_attachments(client, document, [found.data], response)

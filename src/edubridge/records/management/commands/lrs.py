@@ -26,6 +26,10 @@ class Command(SubcommandCommand):
         create.add_argument("--org", help="organisation slug (default: the node's first)")
         create.add_argument("--name", default="")
         create.add_argument("--scopes", nargs="+", choices=Scope.values, default=Scope.values)
+        sharing = sub.add_parser("share", help="let a partner's clients read our statements")
+        sharing.add_argument("--org", required=True, help="organisation whose statements")
+        sharing.add_argument("--with", dest="partner", required=True, help="partner's slug")
+        sharing.add_argument("--stop", action="store_true", help="stop sharing")
         export = sub.add_parser("export", help="an organisation's statements, as JSON lines")
         export.add_argument("--org", required=True, help="organisation slug")
         export.add_argument("-o", "--output", required=True, help="file to write")
@@ -34,6 +38,21 @@ class Command(SubcommandCommand):
             action="store_true",
             help="keep the learners' identifiers (default: pseudonyms, names left out)",
         )
+
+    def _share(self, options: dict[str, Any]) -> None:
+        found = {
+            o.slug: o
+            for o in Organisation.objects.filter(slug__in=[options["org"], options["partner"]])
+        }
+        for name in ("org", "partner"):
+            if options[name] not in found:
+                raise CommandError(
+                    f"--{'with' if name == 'partner' else name}: no organisation {options[name]!r}"
+                )
+        owner, partner = found[options["org"]], found[options["partner"]]
+        services.share(SYSTEM, owner, partner, stop=options["stop"])
+        verb = "no longer reads" if options["stop"] else "reads, pseudonymised,"
+        self.stdout.write(f"{partner.slug} {verb} the statements of {owner.slug}")
 
     def _export(self, options: dict[str, Any]) -> None:
         organisation = Organisation.objects.filter(slug=options["org"]).first()
