@@ -168,7 +168,7 @@ def test_text_with_entities_is_escaped_once(pupil, org_a, bank):
         correct=["a", "b"],
     )
     assert qti.plain(item.choices[0].text) == "x < 5"
-    described = statements._definition(item)["sequencing"][0]["description"]
+    described = statements._definition(item)["choices"][0]["description"]
     assert described == {"und": "x < 5"}
 
 
@@ -241,3 +241,19 @@ def test_one_failing_bank_stops_neither_the_others_nor_the_schedule(
     tasks.schedule()
     call_command("db_worker", "--batch", "--no-startup-delay")
     assert DBTaskResult.objects.filter(task_path=tasks.PATH, status="READY").count() == 1
+
+
+@pytest.mark.parametrize("kind", ["choice", "multiple_response", "text_entry", "order"])
+def test_every_kind_of_item_makes_a_valid_xapi_definition(kind):
+    from edubridge.records import validation
+
+    item = qti.Item(
+        identifier="i",
+        title="i",
+        interaction=kind,
+        prompt="",
+        choices=[] if kind == "text_entry" else [qti.Choice("a", "A"), qti.Choice("b", "B")],
+        correct=["a"] if kind != "order" else ["a", "b"],
+        language="en",
+    )
+    validation.definition(statements._definition(item), "object.definition")

@@ -77,9 +77,8 @@ def _definition(item: qti.Item) -> dict[str, Any]:
             else ""
         )
         definition["correctResponsesPattern"] = [case + "[,]".join(a) for a in accepted]
-    if item.choices:
-        key = "sequencing" if item.interaction == "order" else "choices"
-        definition[key] = [
+    if item.choices:  # xAPI lists a sequencing item's parts as its choices too
+        definition["choices"] = [
             {"id": c.id, "description": {lang: qti.plain(c.text)}} for c in item.choices
         ]
     return definition
