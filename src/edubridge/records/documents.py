@@ -116,7 +116,7 @@ def write(
     if _is_json(content_type):
         try:
             new_json = json.loads(content or b"null")
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise DomainError(ErrorCode.INVALID, f"The document is not JSON: {error}") from error
     with transaction.atomic():
         current = _rows(client, where).select_for_update().filter(document_id=document_id).first()
@@ -172,7 +172,7 @@ def agent_of(given: str) -> tuple[dict[str, Any], str]:
     try:
         agent = json.loads(given)
         validation.agent(agent, "agent")
-    except (ValueError, validation.Invalid) as error:
+    except (ValueError, RecursionError, validation.Invalid) as error:
         raise DomainError(ErrorCode.INVALID, f"agent: {error}", field="agent") from error
     return agent, ifi(agent)
 

@@ -1,6 +1,7 @@
 """Statements exported for sharing across borders: every learner replaced by a pseudonym, a
 keyed hash of their identifier that only this node can compute (per organisation, so two
-partners' exports cannot be joined on it), and names left out."""
+partners' exports cannot be joined on it); names, free text (responses, extensions) and
+attachments' titles and addresses left out."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from edubridge.records.identifiers import ifi
 from edubridge.records.models import Statement
 
 AGENT_KEYS = ("mbox", "mbox_sha1sum", "openid", "account", "name")
+# Free text a learner or tool wrote may name people: it stays home.
+FREE_TEXT = ("extensions", "response", "fileUrl")
+ATTACHMENT_KEPT = ("usageType", "contentType", "length", "sha2")
 
 
 def pseudonym(organisation: Organisation, agent: dict[str, Any]) -> dict[str, Any]:
@@ -43,14 +47,20 @@ def _agents(node: Any, organisation: Organisation) -> Any:
     if any(k in node for k in ("mbox", "mbox_sha1sum", "openid", "account", "member")):
         node = pseudonym(organisation, node)
     return {
-        key: value if key == "extensions" else _agents(value, organisation)
-        for key, value in node.items()
+        key: _agents(value, organisation) for key, value in node.items() if key not in FREE_TEXT
     }
 
 
 def pseudonymised(data: dict[str, Any], organisation: Organisation) -> dict[str, Any]:
     """A statement with every agent replaced by the organisation's pseudonym for it."""
     out: dict[str, Any] = _agents(data, organisation)
+    obj = out.get("object")
+    parts: list[dict[str, Any]] = [out, obj] if isinstance(obj, dict) else [out]
+    for part in parts:
+        if isinstance(part.get("attachments"), list):  # their titles may name people
+            part["attachments"] = [
+                {k: a[k] for k in ATTACHMENT_KEPT if k in a} for a in part["attachments"]
+            ]
     return out
 
 

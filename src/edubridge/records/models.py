@@ -36,7 +36,7 @@ class LrsClient(models.Model):
 class Statement(models.Model):
     """A stored statement, with the columns its queries filter on beside it."""
 
-    statement_id = models.UUIDField(unique=True)
+    statement_id = models.UUIDField()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey(
         LrsClient, null=True, on_delete=models.SET_NULL, related_name="statements"
@@ -55,6 +55,10 @@ class Statement(models.Model):
 
     class Meta:
         ordering = ["-id"]
+        # An id is unique in its organisation's store: another's ids are none of its business.
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "statement_id"], name="one_statement")
+        ]
         indexes = [
             # Every query names the organisation: it leads each index, so the planner
             # takes the filter's index rather than walking the organisation's rows.

@@ -15,6 +15,7 @@ from edubridge.core.errors import DomainError, ErrorCode
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS = {"RS256", "RS384", "RS512"}
 IGNORED = ("id", "authority", "stored", "timestamp", "version", "attachments")
+MAX_PARTS = 100
 
 
 def _refuse(message: str) -> DomainError:
@@ -45,6 +46,8 @@ def parse(body: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, byt
         raise _refuse("multipart: the body does not open with its boundary")
     if not chunks[-1].startswith(b"--"):
         raise _refuse("multipart: the body does not close with its boundary")
+    if len(chunks) > MAX_PARTS + 2:
+        raise _refuse(f"multipart: more than {MAX_PARTS} attachments")
     parts = []
     for chunk in chunks[1:-1]:
         chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk
@@ -56,9 +59,9 @@ def parse(body: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, byt
     if first_headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise _refuse("multipart: the first part must be the statements, application/json")
     try:
-        statements = json.loads(first)
-    except ValueError as error:
-        raise _refuse(f"multipart: the first part is not JSON: {error}") from error
+        statements = json.loads(first, parse_constant=_no_constant)
+    except (ValueError, RecursionError) as error:
+        raise _refuse("multipart: the first part is not JSON") from error
     files: dict[str, tuple[str, bytes]] = {}
     for headers, content in parts[1:]:
         sha2 = headers.get("x-experience-api-hash")
@@ -73,6 +76,10 @@ def parse(body: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, byt
     return statements, files
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
 def check(statements: list[Any], files: dict[str, tuple[str, bytes]], version: str) -> None:
     """Every attachment without a fileUrl has its part, every part its attachment, and every
     signature is a JWS of the statement it signs."""
@@ -80,7 +87,8 @@ def check(statements: list[Any], files: dict[str, tuple[str, bytes]], version: s
     for statement in statements:
         if not isinstance(statement, dict):
             continue
-        for attachment in statement.get("attachments", []) or []:
+        given = statement.get("attachments")
+        for attachment in given if isinstance(given, list) else []:
             if not isinstance(attachment, dict):
                 continue
             sha2 = str(attachment.get("sha2", "")).lower()

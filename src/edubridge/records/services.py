@@ -4,7 +4,6 @@ components (practice, training) all write through here."""
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import re
@@ -16,6 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
+from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
@@ -38,6 +38,8 @@ from edubridge.records.models import (
 
 KEY = re.compile(r"^[A-Za-z0-9._~-]{1,100}$")
 MAX_LIMIT = 500  # statements in one page; a client asking 0 or more gets this many
+MAX_BATCH = 1000  # statements in one request
+RESERVED = "edubridge."  # keys of the platform's own clients
 _verified: dict[str, tuple[str, float]] = {}  # sha256(key:secret) -> (secret hash, until)
 _lock = threading.Lock()
 
@@ -57,8 +59,10 @@ def create_client(
 ) -> LrsClient:
     """Credentials for an xAPI tool: HTTP Basic ``key`` and ``secret`` (hashed at rest)."""
     require(by, Action.LRS_MANAGE, organisation)
-    if not KEY.match(key or ""):
+    if not KEY.fullmatch(key or ""):
         raise _invalid("key", "key: 1 to 100 letters, digits or . _ ~ -")
+    if key.startswith(RESERVED):
+        raise _invalid("key", f"key: {RESERVED}… is kept for EduBridge's own components")
     if not isinstance(secret, str) or len(secret) < 8:
         raise _invalid("secret", "secret: at least 8 characters")
     chosen = list(scopes or Scope.values)
@@ -118,16 +122,20 @@ def browse(by: Actor, organisation: Organisation, filters: dict[str, str]) -> Qu
 def platform_client(organisation: Organisation) -> LrsClient:
     """The client EduBridge's own components (practice, training) write with: one per
     organisation, made on first use, with a random secret nobody needs."""
-    key = f"edubridge.{organisation.slug}"[:100]
-    client = LrsClient.objects.filter(key=key, organisation=organisation).first()
-    if client is None:
-        client = LrsClient.objects.create(
-            organisation=organisation,
-            name="EduBridge",
-            key=key,
-            secret_hash=make_password(None),  # unusable: it never signs in over HTTP
-            scopes=sorted(Scope.values),
-        )
+    key = f"{RESERVED}{organisation.slug}"[:100]
+    try:
+        with transaction.atomic():
+            client, _ = LrsClient.objects.get_or_create(
+                key=key,
+                defaults={
+                    "organisation": organisation,
+                    "name": "EduBridge",
+                    "secret_hash": make_password(None),  # unusable: never signs in over HTTP
+                    "scopes": sorted(Scope.values),
+                },
+            )
+    except IntegrityError:  # made at the same moment by another request
+        client = LrsClient.objects.get(key=key)
     return client
 
 
@@ -262,6 +270,8 @@ def store(
         raise DomainError(ErrorCode.PERMISSION_DENIED, "These credentials may not write.")
     if not statements:
         raise _invalid("statements", "statements: send at least one statement")
+    if len(statements) > MAX_BATCH:
+        raise _invalid("statements", f"statements: at most {MAX_BATCH} in one request")
     if statement_id is not None:
         statement_id = _checked(validation.uuid_string, statement_id, "statementId")
     prepared: list[dict[str, Any]] = []
@@ -282,7 +292,12 @@ def store(
     if len(set(ids)) != len(ids):
         raise _invalid("statements", "statements: two statements of the batch share an id")
     with transaction.atomic():
-        existing = {str(s.statement_id): s for s in Statement.objects.filter(statement_id__in=ids)}
+        existing = {
+            str(s.statement_id): s
+            for s in Statement.objects.filter(
+                organisation_id=client.organisation_id, statement_id__in=ids
+            )
+        }
         fresh = []
         for data in prepared:
             old = existing.get(data["id"])
@@ -318,7 +333,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
     for n, data in enumerate(batch):
         stored = now + timedelta(microseconds=n)
         data["stored"] = _iso(stored)
-        data["authority"] = data.get("authority") or authority(client)
+        data["authority"] = authority(client)  # who vouches is who signed in, always
         data.setdefault("version", "1.0.0" if version.startswith("1.") else "2.0.0")
         moment = (
             validation.timestamp(data["timestamp"], "timestamp", version)
@@ -472,7 +487,7 @@ def consistent_through() -> str:
 def _limit(given: str | None) -> int:
     if given is None:
         return MAX_LIMIT
-    if not given.isdigit():
+    if not (given.isascii() and given.isdigit()):
         raise _invalid("limit", "limit: a whole number")
     return min(int(given), MAX_LIMIT) or MAX_LIMIT
 
@@ -482,7 +497,7 @@ def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Sta
         try:
             agent = json.loads(params["agent"])
             validation.actor(agent, "agent")
-        except (ValueError, validation.Invalid) as error:
+        except (ValueError, RecursionError, validation.Invalid) as error:
             raise _invalid("agent", f"agent: {error}") from error
         key = ifi(agent)
         if params.get("related_agents") == "true":
@@ -539,15 +554,13 @@ def _checked(check: Any, value: str, name: str) -> str:
 
 
 def _encode(state: dict[str, Any]) -> str:
-    raw = json.dumps(state, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    """The next page's address: signed, so a client can neither forge nor alter it."""
+    return signing.dumps(state, salt="edubridge.records.more", compress=True)
 
 
 def _decode(token: str) -> dict[str, Any]:
     try:
-        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-        state = json.loads(raw)
-        assert isinstance(state["params"], dict) and isinstance(state["ceiling"], int)
-        return state
-    except (ValueError, KeyError, TypeError, AssertionError) as error:
-        raise _invalid("more", "more: not a page of this LRS") from error
+        state = signing.loads(token, salt="edubridge.records.more", max_age=24 * 3600)
+    except signing.BadSignature as error:
+        raise _invalid("more", "more: not a page of this LRS, or too old") from error
+    return dict(state)

@@ -41,6 +41,7 @@ INTERACTIONS = {
     "other": (),
 }
 COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+MAX_IRI = 1000  # what the store indexes
 
 
 class Invalid(ValueError):
@@ -71,13 +72,15 @@ def _string(value: Any, where: str) -> str:
 
 
 def iri(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not IRI.match(value):
+    if not isinstance(value, str) or not IRI.fullmatch(value):
         _fail(where, f"{value!r} is not an IRI (an absolute address, with a scheme)")
+    if len(value) > MAX_IRI:
+        _fail(where, f"longer than {MAX_IRI} characters")
     return value
 
 
 def uuid_string(value: Any, where: str) -> str:
-    if not isinstance(value, str) or not UUID.match(value):
+    if not isinstance(value, str) or not UUID.fullmatch(value):
         _fail(where, f"{value!r} is not a UUID")
     return value.lower()
 
@@ -86,7 +89,7 @@ def language_map(value: Any, where: str) -> None:
     if not isinstance(value, dict):
         _fail(where, "must be a language map (an object of language tags)")
     for tag, text in value.items():
-        if not LANGUAGE.match(tag):
+        if not LANGUAGE.fullmatch(tag):
             _fail(f"{where}.{tag}", "is not an RFC 5646 language tag")
         _string(text, f"{where}.{tag}")
 
@@ -100,7 +103,7 @@ def extensions(value: Any, where: str) -> None:
 
 def timestamp(value: Any, where: str, version: str) -> datetime:
     """An ISO 8601 date-time (UTC when it gives no offset); -00:00 is not an offset."""
-    match = TIMESTAMP.match(value) if isinstance(value, str) else None
+    match = TIMESTAMP.fullmatch(value) if isinstance(value, str) else None
     if match is None:
         _fail(where, f"{value!r} is not an ISO 8601 timestamp")
     assert match is not None
@@ -116,15 +119,22 @@ def timestamp(value: Any, where: str, version: str) -> datetime:
         digits = offset[1:].replace(":", "")
         zone = f"{offset[0]}{digits[:2]}:{digits[2:] or '00'}"
     try:
-        return datetime.fromisoformat(f"{day}T{clock}{fraction}{zone}")
-    except ValueError:
+        moment = datetime.fromisoformat(f"{day}T{clock}{fraction}{zone}")
+        moment.astimezone(UTC)  # at the calendar's edges this overflows
+        return moment
+    except (ValueError, OverflowError):
         _fail(where, f"{value!r} is not a valid date and time")
     raise AssertionError
 
 
 def _mbox(value: Any, where: str) -> None:
-    if not isinstance(value, str) or not re.match(r"^mailto:[^@\s]+@[^@\s]+$", value):
+    if not isinstance(value, str) or not re.fullmatch(r"mailto:[^@\s]+@[^@\s]+", value):
         _fail(where, "must be a mailto: address")
+
+
+def _sha1(value: Any, where: str) -> None:
+    if not isinstance(value, str) or not SHA1.fullmatch(value):
+        _fail(where, "must be 40 hexadecimal digits")
 
 
 def _account(value: Any, where: str) -> None:
@@ -136,7 +146,9 @@ def _account(value: Any, where: str) -> None:
 IFIS: dict[str, Callable[[Any, str], Any]] = {
     "mbox": _mbox,
     "mbox_sha1sum": lambda v, w: (
-        None if isinstance(v, str) and SHA1.match(v) else _fail(w, "must be 40 hexadecimal digits")
+        None
+        if isinstance(v, str) and SHA1.fullmatch(v)
+        else _fail(w, "must be 40 hexadecimal digits")
     ),
     "openid": iri,
     "account": _account,
@@ -299,7 +311,7 @@ def result(value: Any, where: str) -> None:
     if "response" in value:
         _string(value["response"], f"{where}.response")
     if "duration" in value and not (
-        isinstance(value["duration"], str) and DURATION.match(value["duration"])
+        isinstance(value["duration"], str) and DURATION.fullmatch(value["duration"])
     ):
         _fail(f"{where}.duration", "is not an ISO 8601 duration")
     if "extensions" in value:
@@ -337,7 +349,7 @@ def context(value: Any, where: str, object_kind: str, version: str) -> None:
             if object_kind != "Activity":
                 _fail(f"{where}.{name}", "is only for statements about an Activity")
     if "language" in value and not (
-        isinstance(value["language"], str) and LANGUAGE.match(value["language"])
+        isinstance(value["language"], str) and LANGUAGE.fullmatch(value["language"])
     ):
         _fail(f"{where}.language", "is not an RFC 5646 language tag")
     if "statement" in value:
@@ -433,7 +445,7 @@ def statement(value: Any, version: str) -> None:
     if "version" in value:
         given = value["version"]
         families = "1" if version.startswith("1.") else "[12]"  # 2.0 takes 1.0.x statements
-        if not isinstance(given, str) or not re.match(rf"^{families}\.0(\.\d+)?$", given):
+        if not isinstance(given, str) or not re.fullmatch(rf"{families}\.0(\.\d+)?", given):
             _fail("version", f"{given!r} is not a version this LRS speaks here")
 
 

@@ -165,13 +165,15 @@ def xapi(handler: Callable[[XRequest, str, LrsClient], HttpResponse]) -> Callabl
             x = _read(request)
             reading = x.method in ("GET", "HEAD")
             try:
-                version = _remembered(x, _version(x))
+                version = _version(x)
             except XapiError:
                 version = _remembered(x, None)
                 raise
+            client = _client(x)
+            _remembered(x, version)  # only for clients that signed in
             if version.startswith("2.") and request.GET.get("method"):
                 raise XapiError(400, "method: xAPI 2.0 has no alternate request syntax")
-            response = handler(x, version, _client(x))
+            response = handler(x, version, client)
         except XapiError as error:
             response = _reply({"error": str(error)}, error.status, version)
             if error.status == 401:
@@ -203,10 +205,20 @@ def _params(x: XRequest, allowed: set[str]) -> dict[str, str]:
 def _json(x: XRequest) -> Any:
     if x.content_type != "application/json":
         raise XapiError(400, f"Content-Type: {x.content_type or 'none'}, not application/json")
+    return parse_json(x.body or b"null", "The body")
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_json(raw: bytes | str, what: str) -> Any:
+    """JSON as the standard has it: no NaN or Infinity, and not nested past reason."""
     try:
-        return json.loads(x.body or b"null")
-    except (ValueError, UnicodeDecodeError) as error:
-        raise XapiError(400, f"The body is not JSON: {error}") from error
+        return json.loads(raw, parse_constant=_refuse_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
+        raise XapiError(400, f"{what} is not JSON: {reason}") from error
 
 
 def _statements_in(x: XRequest, version: str) -> tuple[Any, dict[str, tuple[str, bytes]]]:
