@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -375,13 +375,17 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
     if any(row.target for row in rows):
         cache.set(f"lrs-targets:{client.organisation_id}", True, None)
     documents.define(client, [a for data in batch for a in _activities(data)])
-    Reference.objects.bulk_create(
-        [
-            Reference(statement=row, kind=kind, value=value[:1000])
-            for row in saved
-            for kind, value in _references(row.data)
-        ]
-    )
+    # Several rows a statement, all plain text: written straight, without a model each.
+    table = Reference._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (statement_id, kind, value) VALUES (%s, %s, %s)",  # noqa: S608
+            [
+                (row.pk, kind, value[:1000])
+                for row in saved
+                for kind, value in sorted(_references(row.data))
+            ],
+        )
 
 
 def _iso(moment: datetime) -> str:
