@@ -47,6 +47,7 @@ class Engine:
     items: dict[int, tuple[str, list[str]]]  # bank item id -> (item identifier, skill ids)
     prerequisites: dict[str, list[str]]
     skills: dict[str, Skill]
+    priors: dict[str, float]  # P(known) of each skill before any answer
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,9 @@ def _load(bank: ItemBank) -> Engine:
     ):
         prerequisites.setdefault(a.destination_identifier, []).append(a.origin_identifier)
     fitted = from_dict(bank.model.parameters) if bank.model and bank.model.parameters else None
-    return Engine(_model(labels, fitted), items, prerequisites, skills)
+    model = _model(labels, fitted)
+    priors = {str(s): float(p) for s, p in zip(model.skills_, model.prior_, strict=True)}
+    return Engine(model, items, prerequisites, skills, priors)
 
 
 def _model(labels: list[str], fitted: BKT | None) -> BKT:
@@ -169,8 +172,7 @@ def _model(labels: list[str], fitted: BKT | None) -> BKT:
 def state_of(learner: Learner, bank: ItemBank) -> dict[str, float]:
     """P(known) of each skill of the bank for the learner now (the prior where unanswered)."""
     served = engine(bank)
-    model = served.model
-    state = {str(s): float(p) for s, p in zip(model.skills_, model.prior_, strict=True)}
+    state = dict(served.priors)
     for skill_id, value in Mastery.objects.filter(learner=learner, bank=bank).values_list(
         "skill__identifier", "value"
     ):
@@ -301,10 +303,7 @@ def _record(
             learner=learner, bank=bank, skill__identifier__in=skill_ids
         ).select_related("skill")
     }
-    prior = {
-        str(s): float(p) for s, p in zip(served.model.skills_, served.model.prior_, strict=True)
-    }
-    before = {s: (rows[s].value if s in rows else prior[s]) for s in skill_ids}
+    before = {s: (rows[s].value if s in rows else served.priors[s]) for s in skill_ids}
     after = serving.update(
         served.model, before, [serving.Answer(s, int(correct), item.identifier) for s in skill_ids]
     )

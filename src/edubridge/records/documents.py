@@ -115,7 +115,7 @@ def write(
     new_json = None
     if _is_json(content_type):
         try:
-            new_json = json.loads(content or b"null")
+            new_json = validation.loads(content or b"null")
         except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise DomainError(ErrorCode.INVALID, f"The document is not JSON: {error}") from error
     with transaction.atomic():
@@ -170,7 +170,7 @@ def delete(client: LrsClient, where: Where, document_id: str | None, *, if_match
 def agent_of(given: str) -> tuple[dict[str, Any], str]:
     """The ``agent`` parameter: a JSON agent with one identifier, and that identifier."""
     try:
-        agent = json.loads(given)
+        agent = validation.loads(given)
         validation.agent(agent, "agent")
     except (ValueError, RecursionError, validation.Invalid) as error:
         raise DomainError(ErrorCode.INVALID, f"agent: {error}", field="agent") from error

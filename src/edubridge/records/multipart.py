@@ -11,6 +11,7 @@ import secrets
 from typing import Any
 
 from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.records import validation
 
 SIGNATURE = "http://adlnet.gov/expapi/attachments/signature"
 ALGORITHMS = {"RS256", "RS384", "RS512"}
@@ -59,7 +60,7 @@ def parse(body: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, byt
     if first_headers.get("content-type", "").split(";")[0].strip() != "application/json":
         raise _refuse("multipart: the first part must be the statements, application/json")
     try:
-        statements = json.loads(first, parse_constant=_no_constant)
+        statements = validation.loads(first)
     except (ValueError, RecursionError) as error:
         raise _refuse("multipart: the first part is not JSON") from error
     files: dict[str, tuple[str, bytes]] = {}
@@ -74,10 +75,6 @@ def parse(body: bytes, content_type: str) -> tuple[Any, dict[str, tuple[str, byt
             raise _refuse(f"X-Experience-API-Hash: {sha2} is not the SHA-256 of its part")
         files[sha2.lower()] = (headers.get("content-type", "application/octet-stream"), content)
     return statements, files
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 def check(statements: list[Any], files: dict[str, tuple[str, bytes]], version: str) -> None:

@@ -499,7 +499,7 @@ def _limit(given: str | None) -> int:
 def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
     if "agent" in params:
         try:
-            agent = json.loads(params["agent"])
+            agent = validation.loads(params["agent"])
             validation.actor(agent, "agent")
         except (ValueError, RecursionError, validation.Invalid) as error:
             raise _invalid("agent", f"agent: {error}") from error

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -208,14 +207,10 @@ def _json(x: XRequest) -> Any:
     return parse_json(x.body or b"null", "The body")
 
 
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 def parse_json(raw: bytes | str, what: str) -> Any:
     """JSON as the standard has it: no NaN or Infinity, and not nested past reason."""
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        return validation.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
         reason = "nested too deeply" if isinstance(error, RecursionError) else str(error)
         raise XapiError(400, f"{what} is not JSON: {reason}") from error
