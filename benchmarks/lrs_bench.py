@@ -53,7 +53,7 @@ def statement(rng: random.Random) -> dict:
 
 
 class Node:
-    def __init__(self, database: str, var: str) -> None:
+    def __init__(self, database: str, var: str, workers: int) -> None:
         self.env = {**os.environ, "EDUBRIDGE_VAR_DIR": var}
         if database == "postgres":
             self.env["EDUBRIDGE_DATABASE_URL"] = PG_URL
@@ -78,7 +78,7 @@ class Node:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.server = subprocess.Popen(
-            [EDUBRIDGE, "serve", "--port", str(self.port), "--workers", "2", "--no-background"],
+            [EDUBRIDGE, "serve", "--port", str(self.port), "--workers", str(workers), "--no-background"],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -229,7 +229,7 @@ def queries(node: Node, count: int, concurrency: int, rng: random.Random) -> dic
     }
 
 
-def run(database: str, sizes: list[int], concurrency: int, count: int) -> dict:
+def run(database: str, sizes: list[int], concurrency: int, count: int, workers: int) -> dict:
     rng = random.Random(5)
     if database == "postgres":
         for sql in (
@@ -238,7 +238,7 @@ def run(database: str, sizes: list[int], concurrency: int, count: int) -> dict:
         ):
             subprocess.run(["psql", "-U", "postgres", "-h", "127.0.0.1", "-qc", sql], check=True)
     with tempfile.TemporaryDirectory() as var:
-        node = Node(database, var)
+        node = Node(database, var, workers)
         try:
             result: dict = {"database": database, "singles": singles(node, 1000, concurrency, rng)}
             stored, steps = 1000, []
@@ -266,10 +266,13 @@ def main() -> None:
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--json")
     args = parser.parse_args()
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    results = [run(db, args.sizes, args.concurrency, args.queries) for db in databases]
+    results = [
+        run(db, args.sizes, args.concurrency, args.queries, args.workers) for db in databases
+    ]
     print("\n| database | stored | batch ingest /s | single POST /s (p95) | GET p50 | GET p95 |")
     print("| --- | --- | --- | --- | --- | --- |")
     for r in results:

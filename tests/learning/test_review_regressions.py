@@ -1,11 +1,9 @@
 """Faults a review of the practice engine found, each kept fixed by a test."""
 
-import threading
 import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
@@ -19,38 +17,13 @@ from edubridge.learning import classroom, fitting, practice, statements, tasks
 from edubridge.learning.models import Answer, BankItem, ItemBank, Mastery
 from tests.conftest import client_for
 from tests.learning.conftest import APPLICATION, FOUNDATIONS, answer_right
+from tests.threads import at_once, concurrent
 
 pytestmark = pytest.mark.django_db
-# Threads writing at once: the suite's in-memory SQLite locks whole tables between them (a
-# node's SQLite file serialises them with IMMEDIATE transactions); PostgreSQL runs them.
-concurrent = pytest.mark.skipif(
-    connection.vendor == "sqlite", reason="in-memory SQLite locks tables across threads"
-)
 
 
 def _row(bank, identifier):
     return bank.items.select_related("item").get(item__identifier=identifier)
-
-
-def _at_once(*calls):
-    """Run the calls in threads released together; the errors they raised."""
-    start, errors = threading.Barrier(len(calls)), []
-
-    def run(call):
-        try:
-            start.wait()
-            call()
-        except Exception as error:  # what a double click must never give
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return errors
 
 
 @concurrent
@@ -59,7 +32,7 @@ def test_the_same_answer_sent_twice_at_once_is_stored_once(pupil, org_a, bank):
     learner = practice.learner_for(pupil, org_a)
     row, statement = _row(bank, "f1"), uuid.uuid4()
     send = lambda: practice.answer(learner, bank, row.pk, "b", statement)  # noqa: E731
-    assert _at_once(send, send) == []
+    assert at_once(send, send) == []
     assert Answer.objects.count() == 1 and Mastery.objects.get().answers == 1
 
 
@@ -69,7 +42,7 @@ def test_two_first_answers_at_once_both_count(pupil, org_a, bank):
     learner = practice.learner_for(pupil, org_a)
     first, second = _row(bank, "f1").pk, _row(bank, "f2").pk
     assert (
-        _at_once(
+        at_once(
             lambda: practice.answer(learner, bank, first, "b", uuid.uuid4()),
             lambda: practice.answer(learner, bank, second, "b", uuid.uuid4()),
         )

@@ -2,6 +2,7 @@
 
 import base64
 import json
+import time
 import uuid
 from io import StringIO
 
@@ -12,7 +13,7 @@ from django.test import Client
 from edubridge.core.policy import SYSTEM
 from edubridge.records import services
 from edubridge.records.export import pseudonym
-from edubridge.records.models import LrsClient, Statement
+from edubridge.records.models import LrsClient, Reference, Statement
 
 pytestmark = pytest.mark.django_db
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
@@ -255,3 +256,38 @@ def test_a_partner_reads_shared_statements_pseudonymised(lrs, org_a, org_b):
     assert partner.get().json()["statements"] == []
     with pytest.raises(CommandError, match="already"):
         call_command("lrs", "share", "--org", "org-a", "--with", "org-a")
+
+
+def test_ids_the_lrs_gives_are_time_ordered(lrs):
+    """UUIDv7: later statements sort after earlier ones, so their index grows at its end."""
+    first = uuid.UUID(lrs.post(answered("a")).json()[0])
+    time.sleep(0.002)
+    second = uuid.UUID(lrs.post(answered("b")).json()[0])
+    assert (first.version, second.version) == (7, 7)
+    assert first < second
+
+
+def test_an_agent_named_twice_is_found_by_each_filter(lrs):
+    """The actor is also the instructor: written once as the subject, found by both."""
+    a = {"mbox": "mailto:a@example.org"}
+    lrs.post(answered("a", context={"instructor": a}))
+    lrs.post(answered("b", context={"instructor": a}))
+    agent = json.dumps(a)
+    assert len(lrs.get(agent=agent).json()["statements"]) == 1
+    assert len(lrs.get(agent=agent, related_agents="true").json()["statements"]) == 2
+    kinds = Reference.objects.filter(value="mbox:mailto:a@example.org")
+    assert sorted(kinds.values_list("kind", flat=True)) == ["agent", "subject"]
+
+
+def test_a_large_batch_is_written_in_parts_and_found_whole(org_a):
+    """Over a thousand reference rows: the inserts go in parts, all in one transaction."""
+    client = services.create_client(SYSTEM, org_a, name="t", key="big", secret="big-secret")
+    parent = {"parent": [{"id": "http://example.org/course"}]}
+    batch = [answered(f"l{n}", f"q{n}", context={"contextActivities": parent}) for n in range(400)]
+    ids = services.store(client, batch, "1.0.3")
+    assert Statement.objects.filter(organisation=org_a).count() == 400
+    assert Reference.objects.filter(statement__organisation=org_a).count() > 1000
+    page = services.query(
+        client, {"activity": "http://example.org/course", "related_activities": "true"}
+    )
+    assert {s["id"] for s in page.statements} == set(ids)

@@ -61,9 +61,9 @@ class Statement(models.Model):
         ]
         indexes = [
             # Every query names the organisation: it leads each index, so the planner
-            # takes the filter's index rather than walking the organisation's rows.
+            # takes the filter's index rather than walking the organisation's rows. The
+            # actor is found through its references, so it needs no index of its own here.
             models.Index(fields=["organisation", "stored"]),
-            models.Index(fields=["organisation", "actor", "id"]),
             models.Index(fields=["organisation", "verb", "id"]),
             models.Index(fields=["organisation", "object", "id"]),
             models.Index(fields=["organisation", "registration", "id"]),
@@ -82,7 +82,9 @@ class Reference(models.Model):
     what ``related_activities`` and ``related_agents`` search."""
 
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="references")
-    kind = models.CharField(max_length=8)  # "activity", "agent", or "subject" (actor, object)
+    # "activity", "agent", or "subject": the actor or the agent that is the object, which
+    # is one of the statement's agents too (and then not written again as "agent").
+    kind = models.CharField(max_length=8)
     value = models.CharField(max_length=1000)
 
     class Meta:

@@ -4,6 +4,7 @@ components (practice, training) all write through here."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -21,11 +22,11 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from edubridge.core import audit
+from edubridge.core import audit, writes
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.records import documents, export, validation
+from edubridge.records import bulk, documents, export, identifiers, validation
 from edubridge.records.identifiers import ifi
 from edubridge.records.models import (
     Attachment,
@@ -141,7 +142,7 @@ def platform_client(organisation: Organisation) -> LrsClient:
 
 def record(organisation: Organisation, statement: dict[str, Any]) -> str:
     """Store a statement one of EduBridge's own components made (a practice answer, say)."""
-    return store(platform_client(organisation), [statement], "1.0.3")[0]
+    return store(platform_client(organisation), [copy.deepcopy(statement)], "1.0.3")[0]
 
 
 def authenticate(key: str, secret: str) -> LrsClient | None:
@@ -218,7 +219,10 @@ def _references(data: dict[str, Any]) -> set[tuple[str, str]]:
         found.add(("subject", key))
     if "authority" in data:
         found.add(("agent", ifi(data["authority"])))
-    return found
+    # A subject is an agent too, and related_agents searches both: one row is enough.
+    return {
+        (kind, value) for kind, value in found if kind != "agent" or ("subject", value) not in found
+    }
 
 
 def _activities(data: dict[str, Any]) -> list[dict[str, Any]]:
@@ -245,15 +249,16 @@ def _comparable(data: dict[str, Any], *, timed: bool) -> str:
     return json.dumps(core, sort_keys=True)
 
 
-def _normalised(data: dict[str, Any]) -> dict[str, Any]:
+def _normalise(data: dict[str, Any]) -> None:
     """Context activities as lists, as the standard stores them."""
-    out = json.loads(json.dumps(data))
-    for part in (out, out["object"] if out["object"].get("objectType") == "SubStatement" else {}):
+    for part in (
+        data,
+        data["object"] if data["object"].get("objectType") == "SubStatement" else {},
+    ):
         activities = part.get("context", {}).get("contextActivities", {})
         for kind, given in list(activities.items()):
             if not isinstance(given, list):
                 activities[kind] = [given]
-    return out
 
 
 def store(
@@ -265,7 +270,8 @@ def store(
     files: dict[str, tuple[str, bytes]] | None = None,
 ) -> list[str]:
     """Validate and store a batch in one transaction: all of it, or nothing. Returns the ids;
-    a statement already stored unchanged is not stored again (409 when it differs)."""
+    a statement already stored unchanged is not stored again (409 when it differs). The
+    statements are the store's from then on: it completes them (id, stored, authority)."""
     if Scope.WRITE not in client.scopes:
         raise DomainError(ErrorCode.PERMISSION_DENIED, "These credentials may not write.")
     if not statements:
@@ -281,21 +287,22 @@ def store(
             validation.statement(given, version)
         except validation.Invalid as error:
             raise _invalid(where, f"{where}: {error}") from error
-        data = _normalised(given)
+        data = given
+        _normalise(data)
         if statement_id is not None:
             if "id" in data and data["id"].lower() != statement_id.lower():
                 raise _invalid("statementId", "statementId: differs from the statement's id")
             data["id"] = statement_id.lower()
-        data["id"] = str(data.get("id") or uuid.uuid4()).lower()
+        data["id"] = str(data.get("id") or identifiers.statement_id()).lower()
         prepared.append(data)
     ids = [d["id"] for d in prepared]
     if len(set(ids)) != len(ids):
         raise _invalid("statements", "statements: two statements of the batch share an id")
-    with transaction.atomic():
+    with writes.queued(), transaction.atomic():
         existing = {
             str(s.statement_id): s
             for s in Statement.objects.filter(
-                organisation_id=client.organisation_id, statement_id__in=ids
+                organisation_id=client.organisation_id, statement_id__in=_stored_ids(client, ids)
             )
         }
         fresh = []
@@ -323,9 +330,56 @@ def attachments(client: LrsClient, wanted: set[str]) -> list[tuple[str, str, byt
     return [(a.sha2, a.content_type, bytes(a.content)) for a in rows]
 
 
+def _stored_ids(client: LrsClient, ids: list[str]) -> list[str]:
+    """Which of ``ids`` the organisation has stored already: usually none, asked in one
+    plain query (the ORM's compiling of a hundred UUIDs costs more than the lookup)."""
+    table = Statement._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT statement_id FROM {table} "  # noqa: S608
+            f"WHERE organisation_id = %s AND statement_id IN ({marks})",
+            [client.organisation_id, *(_uuid(i) for i in ids)],
+        )
+        return [str(uuid.UUID(str(found))) for (found,) in cursor.fetchall()]
+
+
+def _uuid(value: str) -> Any:
+    parsed = uuid.UUID(value)
+    return parsed if connection.features.has_native_uuid_field else parsed.hex
+
+
+STATEMENT_COLUMNS = {
+    "statement_id": "uuid",
+    "organisation_id": "bigint",
+    "client_id": "bigint",
+    "version": "text",
+    "stored": "timestamptz",
+    "timestamp": "timestamptz",
+    "actor": "text",
+    "verb": "text",
+    "object_type": "text",
+    "object": "text",
+    "registration": "uuid",
+    "target": "uuid",
+    "voided": "boolean",
+    "data": "jsonb",
+}
+REFERENCE_COLUMNS = {"statement_id": "bigint", "kind": "text", "value": "text"}
+
+
 def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
+    """Insert a batch's rows and their references, a few plain INSERTs for the lot."""
+    if not batch:
+        return
+    writes.in_order("records.stored", client.organisation_id)
     now = timezone.now()
-    last = Statement.objects.order_by("-id").values_list("stored", flat=True).first()
+    last = (
+        Statement.objects.filter(organisation_id=client.organisation_id)
+        .order_by("-stored")
+        .values_list("stored", flat=True)
+        .first()
+    )
     if last is not None and last >= now:
         now = last + timedelta(microseconds=1)
     voids = []
@@ -346,22 +400,22 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         kind, key = _object_key(data["object"])
         if data["verb"]["id"] == validation.VOIDED:
             voids.append(key)
-        registration = data.get("context", {}).get("registration")
         rows.append(
-            Statement(
-                statement_id=data["id"],
-                organisation_id=client.organisation_id,
-                client=client,
-                version=data["version"],
-                stored=stored,
-                timestamp=moment,
-                actor=ifi(data["actor"]),
-                verb=data["verb"]["id"],
-                object_type=kind,
-                object=key,
-                registration=registration,
-                target=key if kind == "StatementRef" else None,
-                data=data,
+            (
+                data["id"],
+                client.organisation_id,
+                client.pk,
+                data["version"],
+                stored,
+                moment,
+                ifi(data["actor"]),
+                data["verb"]["id"],
+                kind,
+                key,
+                data.get("context", {}).get("registration"),
+                key if kind == "StatementRef" else None,
+                False,
+                data,
             )
         )
     if voids:
@@ -371,21 +425,19 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         if targets.filter(verb=validation.VOIDED).exists():
             raise _invalid("object", "object: a voiding statement cannot itself be voided")
         targets.update(voided=True)
-    saved = Statement.objects.bulk_create(rows)
-    if any(row.target for row in rows):
+    if any(row[11] for row in rows):
         cache.set(f"lrs-targets:{client.organisation_id}", True, None)
+    saved = bulk.insert(
+        Statement._meta.db_table, STATEMENT_COLUMNS, rows, returning="id, statement_id"
+    )
+    pks = {str(uuid.UUID(str(found))): pk for pk, found in saved}
     documents.define(client, [a for data in batch for a in _activities(data)])
-    # Several rows a statement, all plain text: written straight, without a model each.
-    table = Reference._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (statement_id, kind, value) VALUES (%s, %s, %s)",  # noqa: S608
-            [
-                (row.pk, kind, value[:1000])
-                for row in saved
-                for kind, value in sorted(_references(row.data))
-            ],
-        )
+    references = [
+        (pks[data["id"]], kind, value[:1000])
+        for data in batch
+        for kind, value in sorted(_references(data))
+    ]
+    bulk.insert(Reference._meta.db_table, REFERENCE_COLUMNS, references)
 
 
 def _iso(moment: datetime) -> str:
@@ -505,15 +557,15 @@ def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Sta
             raise _invalid("agent", f"agent: {error}") from error
         key = ifi(agent)
         if params.get("related_agents") == "true":
-            rows = rows.filter(id__in=_referring("agent", key))
+            rows = rows.filter(id__in=_referring(["agent", "subject"], key))
         else:
-            rows = rows.filter(id__in=_referring("subject", key))
+            rows = rows.filter(id__in=_referring(["subject"], key))
     if "verb" in params:
         rows = rows.filter(verb=_checked(validation.iri, params["verb"], "verb"))
     if "activity" in params:
         activity = _checked(validation.iri, params["activity"], "activity")
         if params.get("related_activities") == "true":
-            rows = rows.filter(id__in=_referring("activity", activity))
+            rows = rows.filter(id__in=_referring(["activity"], activity))
         else:
             rows = rows.filter(object=activity, object_type="Activity")
     if "registration" in params:
@@ -535,8 +587,8 @@ def _targets_exist(organisation_id: int) -> bool:
     return bool(known)
 
 
-def _referring(kind: str, value: str) -> QuerySet[Reference, Any]:
-    return Reference.objects.filter(kind=kind, value=value).values("statement_id")
+def _referring(kinds: list[str], value: str) -> QuerySet[Reference, Any]:
+    return Reference.objects.filter(kind__in=kinds, value=value).values("statement_id")
 
 
 def _window(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
