@@ -13,9 +13,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from edubridge.core.errors import DomainError, ErrorCode
@@ -118,6 +119,31 @@ def write(
             new_json = validation.loads(content or b"null")
         except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise DomainError(ErrorCode.INVALID, f"The document is not JSON: {error}") from error
+    attempt = partial(
+        _write, client, where, document_id, content, content_type, new_json, merge=merge
+    )
+    preconditions = {"if_match": if_match, "if_none_match": if_none_match, "strict": strict}
+    try:
+        return attempt(**preconditions)
+    except IntegrityError:
+        # Another request made the document between our look and our insert: now that it
+        # is there, this write is judged against it (merged, or refused by its preconditions).
+        return attempt(**preconditions)
+
+
+def _write(
+    client: LrsClient,
+    where: Where,
+    document_id: str,
+    content: bytes,
+    content_type: str,
+    new_json: Any,
+    *,
+    merge: bool,
+    if_match: str,
+    if_none_match: str,
+    strict: bool,
+) -> Document:
     with transaction.atomic():
         current = _rows(client, where).select_for_update().filter(document_id=document_id).first()
         kind = where.kind if strict else DocumentKind.STATE
@@ -190,22 +216,23 @@ def person(agent: dict[str, Any]) -> dict[str, Any]:
 
 def define(client: LrsClient, activities: list[dict[str, Any]]) -> None:
     """Merge the definitions statements give into the canonical ones: language maps key by
-    key, other properties replaced by the newest."""
+    key, other properties replaced by the newest. Missing rows are made first, ignoring any
+    another writer makes at the same moment, then locked, merged and written together."""
     given = [a for a in activities if a.get("definition")]
     if not given or Scope.DEFINE not in client.scopes:
         return
-    known = {
-        a.activity_id: a
-        for a in Activity.objects.filter(
-            organisation_id=client.organisation_id, activity_id__in=[a["id"] for a in given]
-        )
-    }
+    organisation = client.organisation_id
+    named = sorted({a["id"] for a in given})  # one order for every writer: no deadlock
+    Activity.objects.bulk_create(
+        [Activity(organisation_id=organisation, activity_id=name) for name in named],
+        ignore_conflicts=True,
+    )
+    rows = Activity.objects.select_for_update().filter(
+        organisation_id=organisation, activity_id__in=named
+    )
+    known = {row.activity_id: row for row in rows.order_by("activity_id")}
     for activity in given:
-        row = known.get(activity["id"])
-        if row is None:
-            row = known[activity["id"]] = Activity(
-                organisation_id=client.organisation_id, activity_id=activity["id"]
-            )
+        row = known[activity["id"]]
         merged = dict(row.definition)
         for key, value in activity["definition"].items():
             if key in LANGUAGE_MAPS and isinstance(merged.get(key), dict):
@@ -213,7 +240,7 @@ def define(client: LrsClient, activities: list[dict[str, Any]]) -> None:
             else:
                 merged[key] = value
         row.definition = merged
-        row.save()
+    Activity.objects.bulk_update(known.values(), ["definition"])
 
 
 def activity(client: LrsClient, activity_id: str) -> dict[str, Any]:

@@ -1,0 +1,85 @@
+"""Writers of the LRS at the same moment (on PostgreSQL: see tests.threads)."""
+
+import json
+import threading
+
+import pytest
+
+from edubridge.core.policy import SYSTEM
+from edubridge.records import bulk, documents, services
+from edubridge.records.documents import Where
+from edubridge.records.models import Activity, Document, DocumentKind, Statement
+from tests.records.test_statements import answered
+from tests.threads import concurrent, start
+
+pytestmark = [pytest.mark.django_db(transaction=True), concurrent]
+
+
+@pytest.fixture
+def client(org_a):
+    return services.create_client(SYSTEM, org_a, name="tool", key="tool", secret="tool-secret")
+
+
+def test_stored_grows_with_the_order_of_commits(client, monkeypatch):
+    """A writer that took its ``stored`` time first commits first: a second writer waits,
+    rather than committing a later time under an earlier id."""
+    paused, go = threading.Event(), threading.Event()
+    insert = bulk.insert
+
+    def slow_first(table, *args, **kwargs):
+        if table == Statement._meta.db_table and not paused.is_set():
+            paused.set()  # the first writer, its stored time taken, waits here
+            go.wait(10)
+        return insert(table, *args, **kwargs)
+
+    monkeypatch.setattr(bulk, "insert", slow_first)
+    (first,), errors = start(lambda: services.store(client, [answered("a")], "1.0.3"))
+    assert paused.wait(10)
+    (second,), more = start(lambda: services.store(client, [answered("b")], "1.0.3"))
+    second.join(0.5)
+    assert second.is_alive(), "the second writer must wait for the first"
+    go.set()
+    first.join(10)
+    second.join(10)
+    assert errors == more == []
+    rows = list(Statement.objects.order_by("id").values_list("stored", "actor"))
+    assert [actor for _, actor in rows] == [
+        "mbox:mailto:a@example.org",
+        "mbox:mailto:b@example.org",
+    ]
+    assert rows[0][0] < rows[1][0]
+
+
+def test_two_first_writes_of_a_document_at_once(client):
+    where = Where(DocumentKind.STATE, activity="http://example.org/q", agent="mbox:mailto:a@x.org")
+
+    def post(key):
+        return lambda: documents.write(
+            client, where, "progress", f'{{"{key}": 1}}'.encode(), "application/json", merge=True
+        )
+
+    threads, errors = start(*(post(f"k{n}") for n in range(6)))
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    merged = Document.objects.get()
+    assert sorted(json.loads(bytes(merged.content))) == [f"k{n}" for n in range(6)]
+
+
+def test_two_batches_defining_a_new_activity_at_once(client):
+    def batch(language):
+        definition = {"name": {language: f"Quiz ({language})"}}
+        statement = answered(activity="quiz")
+        statement["object"]["definition"] = definition
+        return lambda: services.store(client, [statement], "1.0.3")
+
+    threads, errors = start(*(batch(tag) for tag in ("en", "fr", "sw", "ar")))
+    for thread in threads:
+        thread.join(20)
+    assert errors == []
+    assert Activity.objects.get().definition["name"] == {
+        "en": "Quiz (en)",
+        "fr": "Quiz (fr)",
+        "sw": "Quiz (sw)",
+        "ar": "Quiz (ar)",
+    }
