@@ -4,8 +4,13 @@ statements that target a matching one."""
 import base64
 import hashlib
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import NameOID
 
 from edubridge.core.policy import SYSTEM
 from edubridge.records import services
@@ -150,3 +155,68 @@ def test_a_statement_targeting_a_match_comes_with_it(lrs):
     pointing = lrs.post(pointer).json()[0]
     found = lrs.get(activity="http://example.org/q9").json()["statements"]
     assert [s["id"] for s in found] == [pointing, target]
+
+
+@pytest.fixture(scope="module")
+def signer():
+    """An RSA key and a self-signed certificate for it, as a signing tool would carry."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Quiz tool")])
+    now = datetime.now(UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    der = certificate.public_bytes(serialization.Encoding.DER)
+    return key, base64.b64encode(der).decode()
+
+
+def _signed_jws(statement, key, chain, algorithm="RS384"):
+    def encode(raw):
+        return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+    header = encode(json.dumps({"alg": algorithm, "x5c": chain}).encode())
+    payload = encode(json.dumps(statement).encode())
+    digest = {"RS256": hashes.SHA256, "RS384": hashes.SHA384}[algorithm]()
+    signature = key.sign(f"{header}.{payload}".encode(), padding.PKCS1v15(), digest)
+    return f"{header}.{payload}.{encode(signature)}".encode()
+
+
+def _post_signed(lrs, statement, jws):
+    signed = {
+        **statement,
+        "attachments": [_attachment(jws, SIGNATURE, "application/octet-stream")],
+    }
+    return _post(lrs, _multipart(signed, ("application/octet-stream", jws)))
+
+
+def test_a_signature_is_checked_against_its_certificate(lrs, signer):
+    key, certificate = signer
+    statement = answered()
+    good = _signed_jws(statement, key, [certificate])
+    assert _post_signed(lrs, statement, good).status_code == 200
+    other = answered("b")
+    head, _, signature = good.split(b".")
+    payload = _signed_jws(other, key, [certificate]).split(b".")[1]
+    refused = _post_signed(lrs, other, b".".join([head, payload, signature]))
+    assert refused.status_code == 400
+    assert b"does not verify" in refused.content
+
+
+def test_a_certificate_of_another_key_or_no_certificate_is_refused(lrs, signer):
+    key, certificate = signer
+    other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    statement = answered()
+    forged = _post_signed(lrs, statement, _signed_jws(statement, other, [certificate], "RS256"))
+    assert forged.status_code == 400
+    for chain in ([], ["not base64!"], [base64.b64encode(b"not DER").decode()], "MIIB"):
+        broken = _post_signed(lrs, statement, _signed_jws(statement, key, chain))
+        assert broken.status_code == 400, chain
+        assert b"x5c" in broken.content
+    assert lrs.get().json()["statements"] == []

@@ -10,6 +10,11 @@ import re
 import secrets
 from typing import Any
 
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.records import validation
 
@@ -124,9 +129,10 @@ def _truncated(duration: str) -> str:
 
 def _verify(statement: dict[str, Any], jws: bytes, version: str) -> None:
     try:
-        header, payload, _signature = jws.decode("ascii").strip().split(".")
-        algorithm = _decoded(header).get("alg")
-        signed = _decoded(payload)
+        header_text, payload_text, signature_text = jws.decode("ascii").strip().split(".")
+        header = _decoded(header_text)
+        algorithm = header.get("alg")
+        signed = _decoded(payload_text)
     except (ValueError, UnicodeDecodeError, AttributeError) as error:
         raise _refuse(f"signature: not a JWS of a JSON statement: {error}") from error
     if algorithm not in ALGORITHMS:
@@ -135,6 +141,30 @@ def _verify(statement: dict[str, Any], jws: bytes, version: str) -> None:
         statement, version
     ):
         raise _refuse("signature: the signed statement is not this statement")
+    if "x5c" in header:
+        _verify_with_certificate(
+            header["x5c"], algorithm, f"{header_text}.{payload_text}", signature_text
+        )
+
+
+def _verify_with_certificate(chain: Any, algorithm: str, signed: str, signature: str) -> None:
+    """xAPI: when the JWS header carries an X.509 certificate (``x5c``, the signer's first),
+    the signature must verify against that certificate's key."""
+    try:
+        if not isinstance(chain, list) or not chain or not isinstance(chain[0], str):
+            raise ValueError("a list of base64 certificates is expected")
+        certificate = x509.load_der_x509_certificate(base64.b64decode(chain[0], validate=True))
+        key = certificate.public_key()
+        raw = base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4))
+    except ValueError as error:
+        raise _refuse(f"signature: x5c: {error}") from error
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise _refuse("signature: x5c: the certificate's key is not an RSA key")
+    digest = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}[algorithm]
+    try:
+        key.verify(raw, signed.encode("ascii"), padding.PKCS1v15(), digest())
+    except InvalidSignature as error:
+        raise _refuse("signature: does not verify against the certificate in x5c") from error
 
 
 def response(document: Any, files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
