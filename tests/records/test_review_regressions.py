@@ -100,3 +100,16 @@ def test_the_export_leaves_free_text_home(lrs, tmp_path):
     for leak in ("Ida", "gus@", "Hal", "hal.pdf", "mailto:"):
         assert leak not in text, leak
     assert json.loads(text)["attachments"][0]["sha2"] == "abc"
+
+
+def test_guessing_a_secret_is_stopped_and_a_signed_in_client_goes_on(lrs, settings):
+    """Past the limit of failed sign-ins a key gets 429, wrong or right; a client that
+    signed in lately is not locked out by someone guessing its secret."""
+    settings.LOGIN_MAX_FAILURES = 3
+    assert lrs.get().status_code == 200
+    guesser = XapiClient("tool", "wrong-guess")
+    assert [guesser.get().status_code for _ in range(4)] == [401, 401, 401, 429]
+    assert guesser.get()["Retry-After"] == str(settings.LOGIN_FAILURE_WINDOW)
+    assert lrs.get().status_code == 200
+    services._verified.clear()  # another worker, which has not seen the right secret yet
+    assert lrs.get().status_code == 429

@@ -167,6 +167,14 @@ def authenticate(key: str, secret: str) -> LrsClient | None:
     return client
 
 
+def verified_recently(key: str, secret: str) -> bool:
+    """Whether this pair signed in lately: such a client needs no guard against guessing."""
+    fingerprint = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
+    with _lock:
+        known = _verified.get(fingerprint)
+    return known is not None and known[1] > timezone.now().timestamp()
+
+
 def authority(client: LrsClient) -> dict[str, Any]:
     return {
         "objectType": "Agent",

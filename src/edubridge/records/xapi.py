@@ -17,10 +17,12 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
+from edubridge.core import ratelimit
 from edubridge.core.errors import HTTP_STATUS, DomainError
 from edubridge.records import documents, formats, multipart, services, validation
 from edubridge.records.models import DocumentKind, LrsClient
@@ -133,9 +135,16 @@ def _credentials(x: XRequest) -> tuple[str, str]:
     return "", ""
 
 
-def _client(x: XRequest) -> LrsClient:
-    client = services.authenticate(*_credentials(x))
+def _client(request: HttpRequest, x: XRequest) -> LrsClient:
+    """The client that signed in. Failed sign-ins are counted per key and per address, as
+    for people (core.ratelimit); past the limit, guesses get 429 until the window passes."""
+    key, secret = _credentials(x)
+    who = f"xapi:{key}"
+    if not services.verified_recently(key, secret) and ratelimit.login_blocked(request, who):
+        raise XapiError(429, "Too many failed sign-ins with this key or from this address.")
+    client = services.authenticate(key, secret)
     if client is None:
+        ratelimit.login_failed(request, who)
         raise XapiError(401, "Sign in with the LRS client's key and secret (HTTP Basic).")
     return client
 
@@ -168,7 +177,7 @@ def xapi(handler: Callable[[XRequest, str, LrsClient], HttpResponse]) -> Callabl
             except XapiError:
                 version = _remembered(x, None)
                 raise
-            client = _client(x)
+            client = _client(request, x)
             _remembered(x, version)  # only for clients that signed in
             if version.startswith("2.") and request.GET.get("method"):
                 raise XapiError(400, "method: xAPI 2.0 has no alternate request syntax")
@@ -177,6 +186,8 @@ def xapi(handler: Callable[[XRequest, str, LrsClient], HttpResponse]) -> Callabl
             response = _reply({"error": str(error)}, error.status, version)
             if error.status == 401:
                 response["WWW-Authenticate"] = 'Basic realm="xAPI"'
+            if error.status == 429:
+                response["Retry-After"] = str(settings.LOGIN_FAILURE_WINDOW)
         except DomainError as error:
             response = _reply({"error": error.message}, HTTP_STATUS[error.code], version)
         if reading and "X-Experience-API-Consistent-Through" not in response:
