@@ -291,3 +291,43 @@ def test_a_large_batch_is_written_in_parts_and_found_whole(org_a):
         client, {"activity": "http://example.org/course", "related_activities": "true"}
     )
     assert {s["id"] for s in page.statements} == set(ids)
+
+
+def test_since_and_until_across_a_partners_store(lrs, org_a, org_b):
+    """The window holds over several organisations' statements, interleaved in time."""
+    services.create_client(SYSTEM, org_b, name="b", key="b-tool", secret="b-tool-secret")
+    services.share(SYSTEM, org_a, org_b)
+    own = XapiClient("b-tool", "b-tool-secret")
+    moments = []
+    for n in range(3):
+        lrs.post(answered(f"a{n}"))
+        own.post(answered(f"b{n}"))
+        moments.append(Statement.objects.order_by("-id").first().stored)
+    stamp = moments[0].isoformat().replace("+00:00", "Z")
+    later = own.get(since=stamp).json()["statements"]
+    earlier = own.get(until=stamp).json()["statements"]
+    assert len(later) == 4 and len(earlier) == 2
+    assert {s["id"] for s in later}.isdisjoint(s["id"] for s in earlier)
+    future = moments[-1].isoformat().replace("+00:00", "Z")
+    assert own.get(since=future).json()["statements"] == []
+
+
+@pytest.mark.parametrize("ascending", ["true", "false"])
+def test_an_agents_statements_page_by_page_in_either_order(lrs, ascending):
+    """The agent filter walks its references in id order: pages follow on, none twice."""
+    a = {"mbox": "mailto:a@example.org"}
+    mine = [lrs.post(answered("a", f"q{n}")).json()[0] for n in range(7)]
+    lrs.post(answered("b", context={"instructor": a}))  # a related agent only
+    lrs.post({**answered("c"), "object": {"objectType": "Agent", **a}})  # a as the object
+    mine.append(
+        lrs.get(agent=json.dumps({"mbox": "mailto:c@example.org"})).json()["statements"][0]["id"]
+    )
+    seen, url = [], None
+    page = lrs.get(agent=json.dumps(a), limit=3, ascending=ascending).json()
+    while True:
+        seen += [s["id"] for s in page["statements"]]
+        url = page["more"]
+        if not url:
+            break
+        page = lrs.http.get(url, headers=lrs.headers).json()
+    assert seen == (mine if ascending == "true" else mine[::-1])

@@ -518,23 +518,44 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     else:
         ceiling = every.order_by("-id").values_list("id", flat=True).first() or 0
         after = None
-    rows = every.filter(id__lte=ceiling, voided=False)
+    rows = every.filter(voided=False)
+    lead = None
     if {"agent", "verb", "activity", "registration"} & set(params):
-        matching = _filtered(every.filter(id__lte=ceiling), params)
         if any(_targets_exist(owner) for owner in owners(client)):
+            matching, _ = _filtered(every.filter(id__lte=ceiling), params)
             targets = matching.values("statement_id")
             rows = rows.filter(
                 Q(id__in=matching.filter(voided=False).values("id"))
                 | Q(object_type="StatementRef", target__in=targets)
             )
-        else:  # nothing targets anything: the plain filter, on its indexes
-            rows = _filtered(rows, params)
-    rows = _window(rows, params)
+        else:  # nothing targets anything: the plain filters, on their indexes
+            rows, lead = _filtered(rows, params, lead=True)
+    window = _window(params, owners(client))
+    if window is None:
+        return Page([], "", consistent_through())
+    # All the bounds on ids in one range, which the index walks from one end to the other.
+    lookups, low, high = window
+    high = ceiling if high is None else min(high, ceiling)
     ascending = params.get("ascending") == "true"
     if after is not None:
-        rows = rows.filter(id__gt=after) if ascending else rows.filter(id__lt=after)
+        low, high = (max(low, after + 1), high) if ascending else (low, min(high, after - 1))
+    rows = rows.filter(**lookups)
+    if lead is None:
+        rows, order = rows.filter(id__gte=low, id__lte=high), "id"
+    else:
+        # Walk the references of the agent (or activity) newest first, fetching each
+        # statement by its key: the index is in id order within a value, so the page ends
+        # after its last row, whatever statistics the planner has or lacks.
+        kinds, value = lead
+        rows = rows.filter(
+            references__kind__in=kinds,
+            references__value=value,
+            references__statement_id__gte=low,
+            references__statement_id__lte=high,
+        )
+        order = "references__statement_id"
     limit = _limit(params.get("limit"))
-    page = list(rows.order_by("id" if ascending else "-id")[: limit + 1])
+    page = list(rows.order_by(order if ascending else f"-{order}")[: limit + 1])
     more = ""
     if len(page) > limit:
         page = page[:limit]
@@ -556,30 +577,43 @@ def _limit(given: str | None) -> int:
     return min(int(given), MAX_LIMIT) or MAX_LIMIT
 
 
-def _filtered(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
+Referring = tuple[list[str], str]  # kinds of reference, and the value they name
+
+
+def _filtered(
+    rows: QuerySet[Statement], params: dict[str, str], *, lead: bool = False
+) -> tuple[QuerySet[Statement], Referring | None]:
+    """The statements the filters select. With ``lead``, the first filter that goes through
+    the references of one kind (agent, related activity) is returned rather than applied,
+    for the caller to walk its index in id order (see ``query``)."""
+    referring: list[Referring] = []
     if "agent" in params:
         try:
             agent = validation.loads(params["agent"])
             validation.actor(agent, "agent")
         except (ValueError, RecursionError, validation.Invalid) as error:
             raise _invalid("agent", f"agent: {error}") from error
-        key = ifi(agent)
-        if params.get("related_agents") == "true":
-            rows = rows.filter(id__in=_referring(["agent", "subject"], key))
-        else:
-            rows = rows.filter(id__in=_referring(["subject"], key))
+        related = params.get("related_agents") == "true"
+        referring.append((["agent", "subject"] if related else ["subject"], ifi(agent)))
     if "verb" in params:
         rows = rows.filter(verb=_checked(validation.iri, params["verb"], "verb"))
     if "activity" in params:
         activity = _checked(validation.iri, params["activity"], "activity")
         if params.get("related_activities") == "true":
-            rows = rows.filter(id__in=_referring(["activity"], activity))
+            referring.append((["activity"], activity))
         else:
             rows = rows.filter(object=activity, object_type="Activity")
     if "registration" in params:
         given = _checked(validation.uuid_string, params["registration"], "registration")
         rows = rows.filter(registration=given)
-    return rows
+    # One kind only: the index holds each kind's statements in id order, not two together.
+    single = [r for r in referring if len(r[0]) == 1]
+    first = single[0] if lead and single else None
+    for kinds, value in referring:
+        if (kinds, value) == first:
+            continue
+        rows = rows.filter(id__in=_referring(kinds, value))
+    return rows, first
 
 
 def _targets_exist(organisation_id: int) -> bool:
@@ -599,15 +633,40 @@ def _referring(kinds: list[str], value: str) -> QuerySet[Reference, Any]:
     return Reference.objects.filter(kind__in=kinds, value=value).values("statement_id")
 
 
-def _window(rows: QuerySet[Statement], params: dict[str, str]) -> QuerySet[Statement]:
+def _window(
+    params: dict[str, str], organisations: list[int]
+) -> tuple[dict[str, datetime], int, int | None] | None:
+    """``since`` and ``until`` as lookups on ``stored``, and the range of ids they amount to
+    (lowest, highest), or None when no statement can be in the window. Each organisation's
+    ``stored`` grows with its ids, so the ids bound the walk along the primary key that the
+    newest-first order takes: SQLite, which cannot tell how few statements are in the
+    window, would otherwise read the store from its newest statement on."""
+    lookups: dict[str, datetime] = {}
+    low, high = 0, None
     for name, lookup in (("since", "stored__gt"), ("until", "stored__lte")):
-        if name in params:
-            try:
-                moment = validation.timestamp(params[name], name, "2.0.0")
-            except validation.Invalid as error:
-                raise _invalid(name, str(error)) from error
-            rows = rows.filter(**{lookup: moment})
-    return rows
+        if name not in params:
+            continue
+        try:
+            moment = validation.timestamp(params[name], name, "2.0.0")
+        except validation.Invalid as error:
+            raise _invalid(name, str(error)) from error
+        lookups[lookup] = moment
+        edge = "stored" if name == "since" else "-stored"
+        ends = [
+            Statement.objects.filter(organisation_id=owner, **{lookup: moment})
+            .order_by(edge)
+            .values_list("id", flat=True)
+            .first()
+            for owner in organisations
+        ]
+        found = [end for end in ends if end is not None]
+        if not found:
+            return None
+        if name == "since":
+            low = min(found)
+        else:
+            high = max(found)
+    return lookups, low, high
 
 
 def _checked(check: Any, value: str, name: str) -> str:
