@@ -8,7 +8,7 @@ gets a multi-row ``VALUES``. Tables and columns are the caller's constants, neve
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,7 +57,11 @@ def _instant(value: datetime) -> str:
 def _sqlite(columns: dict[str, str], rows: Sequence[Sequence[Any]]) -> list[Any]:
     """The rows' values in one list, as Django's SQLite backend stores them: UUIDs as 32 hex
     digits, instants as naive UTC text, JSON as text."""
-    ways = {"uuid": _hex, "timestamptz": _naive_utc, "jsonb": json.dumps}
+    ways: dict[str, Callable[[Any], Any]] = {
+        "uuid": _hex,
+        "timestamptz": _naive_utc,
+        "jsonb": json.dumps,
+    }
     plan = [ways.get(kind) for kind in columns.values()]
     if not any(plan):
         return [value for row in rows for value in row]

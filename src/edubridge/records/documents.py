@@ -120,15 +120,24 @@ def write(
         except (ValueError, UnicodeDecodeError, RecursionError) as error:
             raise DomainError(ErrorCode.INVALID, f"The document is not JSON: {error}") from error
     attempt = partial(
-        _write, client, where, document_id, content, content_type, new_json, merge=merge
+        _write,
+        client,
+        where,
+        document_id,
+        content,
+        content_type,
+        new_json,
+        merge=merge,
+        if_match=if_match,
+        if_none_match=if_none_match,
+        strict=strict,
     )
-    preconditions = {"if_match": if_match, "if_none_match": if_none_match, "strict": strict}
     try:
-        return attempt(**preconditions)
+        return attempt()
     except IntegrityError:
         # Another request made the document between our look and our insert: now that it
         # is there, this write is judged against it (merged, or refused by its preconditions).
-        return attempt(**preconditions)
+        return attempt()
 
 
 def _write(

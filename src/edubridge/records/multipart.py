@@ -160,9 +160,9 @@ def _verify_with_certificate(chain: Any, algorithm: str, signed: str, signature:
         raise _refuse(f"signature: x5c: {error}") from error
     if not isinstance(key, rsa.RSAPublicKey):
         raise _refuse("signature: x5c: the certificate's key is not an RSA key")
-    digest = {"RS256": hashes.SHA256, "RS384": hashes.SHA384, "RS512": hashes.SHA512}[algorithm]
+    digests = {"RS256": hashes.SHA256(), "RS384": hashes.SHA384(), "RS512": hashes.SHA512()}
     try:
-        key.verify(raw, signed.encode("ascii"), padding.PKCS1v15(), digest())
+        key.verify(raw, signed.encode("ascii"), padding.PKCS1v15(), digests[algorithm])
     except InvalidSignature as error:
         raise _refuse("signature: does not verify against the certificate in x5c") from error
 
