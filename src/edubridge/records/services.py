@@ -149,7 +149,7 @@ def authenticate(key: str, secret: str) -> LrsClient | None:
     """The active client with these credentials. A slow hash guards the secret at rest; a
     verified pair is remembered for ten minutes (while the client keeps that secret), so
     each request does not pay for it."""
-    fingerprint = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
+    fingerprint = _fingerprint(key, secret)
     now = timezone.now().timestamp()
     client = LrsClient.objects.filter(key=key, active=True).first()
     if client is None:
@@ -167,11 +167,14 @@ def authenticate(key: str, secret: str) -> LrsClient | None:
     return client
 
 
+def _fingerprint(key: str, secret: str) -> str:
+    return hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
+
+
 def verified_recently(key: str, secret: str) -> bool:
     """Whether this pair signed in lately: such a client needs no guard against guessing."""
-    fingerprint = hashlib.sha256(f"{key}:{secret}".encode()).hexdigest()
     with _lock:
-        known = _verified.get(fingerprint)
+        known = _verified.get(_fingerprint(key, secret))
     return known is not None and known[1] > timezone.now().timestamp()
 
 
@@ -392,6 +395,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         now = last + timedelta(microseconds=1)
     voids = []
     rows = []
+    targeting = False  # whether a statement of the batch points at another
     for n, data in enumerate(batch):
         stored = now + timedelta(microseconds=n)
         data["stored"] = _iso(stored)
@@ -408,6 +412,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         kind, key = _object_key(data["object"])
         if data["verb"]["id"] == validation.VOIDED:
             voids.append(key)
+        targeting = targeting or kind == "StatementRef"
         rows.append(
             (
                 data["id"],
@@ -433,7 +438,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         if targets.filter(verb=validation.VOIDED).exists():
             raise _invalid("object", "object: a voiding statement cannot itself be voided")
         targets.update(voided=True)
-    if any(row[11] for row in rows):
+    if targeting:
         cache.set(f"lrs-targets:{client.organisation_id}", True, None)
     saved = bulk.insert(
         Statement._meta.db_table, STATEMENT_COLUMNS, rows, returning="id, statement_id"
@@ -518,10 +523,11 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
     else:
         ceiling = every.order_by("-id").values_list("id", flat=True).first() or 0
         after = None
+    organisations = owners(client)
     rows = every.filter(voided=False)
     lead = None
     if {"agent", "verb", "activity", "registration"} & set(params):
-        if any(_targets_exist(owner) for owner in owners(client)):
+        if any(_targets_exist(owner) for owner in organisations):
             matching, _ = _filtered(every.filter(id__lte=ceiling), params)
             targets = matching.values("statement_id")
             rows = rows.filter(
@@ -530,7 +536,7 @@ def query(client: LrsClient, params: dict[str, str]) -> Page:
             )
         else:  # nothing targets anything: the plain filters, on their indexes
             rows, lead = _filtered(rows, params, lead=True)
-    window = _window(params, owners(client))
+    window = _window(params, organisations)
     if window is None:
         return Page([], "", consistent_through())
     # All the bounds on ids in one range, which the index walks from one end to the other.
@@ -607,12 +613,10 @@ def _filtered(
         given = _checked(validation.uuid_string, params["registration"], "registration")
         rows = rows.filter(registration=given)
     # One kind only: the index holds each kind's statements in id order, not two together.
-    single = [r for r in referring if len(r[0]) == 1]
-    first = single[0] if lead and single else None
+    first = next((r for r in referring if len(r[0]) == 1), None) if lead else None
     for kinds, value in referring:
-        if (kinds, value) == first:
-            continue
-        rows = rows.filter(id__in=_referring(kinds, value))
+        if (kinds, value) != first:
+            rows = rows.filter(id__in=_referring(kinds, value))
     return rows, first
 
 
