@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "edubridge.catalog",
     "edubridge.learning",
     "edubridge.records",
+    "edubridge.training",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,10 @@ HARVEST_TIMEOUT = float(_env("HARVEST_TIMEOUT", "60"))
 HARVEST_MAX_BYTES = int(_env("HARVEST_MAX_MB", "50")) * 1_000_000
 # This node's public address: learning records (xAPI) name its learners and items under it.
 BASE_URL = _env("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Passphrase of the organisations' credential-signing keys; changing it makes them unreadable.
+SIGNING_KEY_SECRET = _env("SIGNING_KEY_SECRET", SECRET_KEY)
+# Largest evidence file a participant may upload, in MB.
+EVIDENCE_MAX_BYTES = int(_env("EVIDENCE_MAX_MB", "20")) * 1_000_000
 # Hours between refits of an item bank's model on its learners' answers (0: never).
 REFIT_HOURS = float(_env("REFIT_HOURS", "24"))
 # Background work (refits): queued in the database, run by `edubridge db_worker`.

@@ -28,6 +28,7 @@ from edubridge.catalog.models import (
     VersionStatus,
     canonical_uuid,
 )
+from edubridge.core.downloads import sandboxed
 from edubridge.core.errors import DomainError
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can, organisations_where
@@ -145,16 +146,9 @@ def download(request: HttpRequest, identifier: str, number: int, path: str) -> F
         request.user, Action.RESOURCE_MANAGE, version.resource.owner
     ):
         raise Http404
-    response = FileResponse(
-        default_storage.open(file.storage_name),
-        as_attachment=True,
-        filename=path.rsplit("/", 1)[-1],
-        content_type=file.media_type,
+    return sandboxed(
+        default_storage.open(file.storage_name), path.rsplit("/", 1)[-1], file.media_type
     )
-    # Shared content is never run in the node's origin.
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 @login_required

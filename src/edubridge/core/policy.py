@@ -51,6 +51,11 @@ class Action(StrEnum):
     PRACTISE = "learning.practise"
     CLASS_VIEW = "learning.class_view"
     LRS_MANAGE = "records.lrs_manage"
+    PROGRAMME_MANAGE = "training.programme_manage"
+    COHORT_MANAGE = "training.cohort_manage"
+    TRAINING_VIEW = "training.view"
+    EVIDENCE_SUBMIT = "training.evidence_submit"
+    CREDENTIAL_REVOKE = "training.credential_revoke"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -71,7 +76,16 @@ RULES: dict[Action, frozenset[Role]] = {
     # Who sees learners' mastery by name: those who teach them, and the organisation's admin.
     Action.CLASS_VIEW: frozenset({Role.ADMIN, Role.TEACHER, Role.TRAINER}),
     Action.LRS_MANAGE: frozenset({Role.ADMIN}),
+    Action.PROGRAMME_MANAGE: frozenset({Role.ADMIN, Role.TRAINER}),
+    Action.COHORT_MANAGE: frozenset({Role.ADMIN, Role.TRAINER}),
+    Action.TRAINING_VIEW: _STAFF,
+    # Only the participant (a grant of the enrolment, below) submits their evidence.
+    Action.EVIDENCE_SUBMIT: frozenset(),
+    Action.CREDENTIAL_REVOKE: frozenset({Role.ADMIN}),
 }
+# Actions an object may grant a person whatever their roles, through its ``granted_to``:
+# a cohort's trainers (a seed teacher leading at home), a participant's own enrolment.
+PERSONAL_GRANTS = frozenset({Action.COHORT_MANAGE, Action.TRAINING_VIEW, Action.EVIDENCE_SUBMIT})
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})
 
@@ -114,7 +128,10 @@ def can(user: Actor, action: Action, obj: Any = None) -> bool:
         return False
     if action is Action.MEMBERS_VIEW and isinstance(obj, Membership) and obj.user_id == user.pk:
         return True
-    return bool(roles_of(user, organisation) & RULES[action])
+    if roles_of(user, organisation) & RULES[action]:
+        return True
+    granted_to = getattr(obj, "granted_to", None)
+    return action in PERSONAL_GRANTS and callable(granted_to) and bool(granted_to(user.pk, action))
 
 
 def require(user: Actor, action: Action, obj: Any = None) -> None:

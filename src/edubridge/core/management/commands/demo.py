@@ -10,12 +10,13 @@ from edubridge.core.server import serve
 from edubridge.learning import demo as learning_demo
 from edubridge.standards import demo as standards_demo
 from edubridge.standards import services
+from edubridge.training import demo as training_demo
 
 
 class Command(BaseCommand):
     help = (
         "Migrate, load the demo (partners, users, frameworks, crosswalk, resources, a practice"
-        " item bank), and serve."
+        " item bank, a seed-teacher cascade with credentials), and serve."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         standards_demo.load()
         catalog_demo.load()
         learning_demo.load()
+        training_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")
