@@ -201,3 +201,38 @@ def test_cohort_input_is_checked(org_a, programme, trainer_a):
             starts_at=timezone.now(),
             ends_at=timezone.now() + timedelta(hours=1),
         )
+
+
+@pytest.mark.django_db
+def test_attendance_and_completion_reach_the_learning_record_store(cohort, trainer_a, seed):
+    from edubridge.records.models import Statement
+    from edubridge.training import activity
+
+    enrolment = complete(cohort, seed, trainer_a, track=Track.PARTICIPANT)
+    verbs = sorted(s.data["verb"]["display"]["en-US"] for s in activity.recent(enrolment))
+    assert verbs == ["attended", "completed"]
+    services.take_attendance(trainer_a, cohort.workshops.get(), {enrolment.pk})  # again: no repeat
+    assert Statement.objects.filter(organisation=cohort.organisation).count() == 2
+    assert all(
+        s.data["actor"]["account"]["name"] == seed.username for s in activity.recent(enrolment)
+    )
+
+
+@pytest.mark.django_db
+def test_withdrawing_frees_the_place_and_stops_evidence(cohort, seed, member, org_b, trainer_a):
+    enrolment = services.enrol(seed, cohort, seed)
+    others = [member(org_b, Role.TEACHER, username=f"w{n}") for n in range(3)]
+    services.enrol(trainer_a, cohort, others[0])
+    services.enrol(trainer_a, cohort, others[1])
+    with pytest.raises(DomainError, match="is full"):
+        services.enrol(trainer_a, cohort, others[2])
+    with pytest.raises(DomainError):
+        services.withdraw(others[0], enrolment)  # not theirs
+    services.withdraw(seed, enrolment)
+    assert services.enrol(trainer_a, cohort, others[2]).cohort == cohort
+    with pytest.raises(DomainError, match="withdrawn participant"):
+        services.submit_evidence(
+            seed, enrolment, cohort.programme.requirements.first(), kind="reflection", text="x"
+        )
+    with pytest.raises(DomainError, match="in progress"):
+        services.withdraw(seed, enrolment)

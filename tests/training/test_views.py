@@ -66,6 +66,7 @@ def test_the_profile_shows_the_radar_and_the_credential(issued, seed, trainer_a)
     page = client_for(seed).get(f"/training/enrolments/{issued.enrolment_id}/").content.decode()
     assert page.count('<svg xmlns="http://www.w3.org/2000/svg"') == 1 and "radar-title" in page
     assert page.count("CFT.") >= 15 and "Download for your wallet" in page
+    assert "completed · AI pedagogy for seed teachers" in page  # from the record store
     assert (
         client_for(trainer_a).get(f"/training/enrolments/{issued.enrolment_id}/").status_code == 200
     )
@@ -143,3 +144,22 @@ def test_attendance_is_taken_on_one_page_and_refused_before_the_workshop(cohort,
     )
     refused = http.post(f"/training/workshops/{later.pk}/attendance/", {"present": [enrolment.pk]})
     assert "has not happened yet" in refused.content.decode() and not later.attendance.exists()
+
+
+@pytest.mark.django_db
+def test_a_centre_is_added_once_and_its_feed_lists_its_workshops(cohort, trainer_a, org_a):
+    http = client_for(trainer_a)
+    form = {
+        "name": "Shanghai centre",
+        "slug": "sh-centre",
+        "country": "CN",
+        "timezone": "Asia/Shanghai",
+    }
+    http.post("/training/centres/new/", form)
+    again = http.post("/training/centres/new/", form, follow=True)
+    assert "is taken" in again.content.decode()
+    centre = org_a.training_centres.get()
+    cohort.centre = centre
+    cohort.save()
+    feed = client_for(trainer_a).get("/training/centres/sh-centre/calendar.ics")
+    assert feed["Content-Type"].startswith("text/calendar") and b"SUMMARY:Opening" in feed.content

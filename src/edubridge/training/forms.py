@@ -48,6 +48,15 @@ class ProgrammeForm(forms.Form):
     )
 
 
+class CentreForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Identifier (for addresses and the calendar feed)"), max_length=64
+    )
+    country = forms.ModelChoiceField(label=_("Country"), queryset=Country.objects)
+    timezone = forms.ChoiceField(label=_("Time zone"), choices=_zone_choices)
+
+
 class RequirementForm(forms.Form):
     competency = forms.ModelChoiceField(label=_("Competency"), queryset=Item.objects.none())
     level = forms.TypedChoiceField(

@@ -19,7 +19,7 @@ from edubridge.core.languages import normalise_language
 from edubridge.core.models import Country, Organisation
 from edubridge.core.policy import Action, Actor, can, is_operator, require, roles_of
 from edubridge.standards.models import Item
-from edubridge.training import credentials, criteria, evidence_files
+from edubridge.training import activity, credentials, criteria, evidence_files
 from edubridge.training.models import (
     Attendance,
     Audience,
@@ -80,16 +80,21 @@ def create_centre(
     trainers: list[User] | None = None,
 ) -> TrainingCentre:
     require(by, Action.PROGRAMME_MANAGE, organisation)
-    with transaction.atomic():
-        centre = TrainingCentre.objects.create(
-            organisation=organisation,
-            slug=_text(slug, "slug", 64),
-            name=_text(name, "name", 200),
-            country=Country.objects.get(code=country),
-            timezone=_zone(timezone_name),
-        )
-        centre.trainers.set(trainers or [])
-        audit.record(by, "training.centre.create", centre, organisation=organisation)
+    values = {
+        "slug": _text(slug, "slug", 64),
+        "name": _text(name, "name", 200),
+        "country": Country.objects.filter(code=country).first(),
+        "timezone": _zone(timezone_name),
+    }
+    if values["country"] is None:
+        raise _invalid("country", f"{country!r} is not an ISO 3166-1 country code")
+    try:
+        with transaction.atomic():
+            centre = TrainingCentre.objects.create(organisation=organisation, **values)
+            centre.trainers.set(trainers or [])
+            audit.record(by, "training.centre.create", centre, organisation=organisation)
+    except IntegrityError as clash:
+        raise DomainError(ErrorCode.CONFLICT, f"slug: {slug!r} is taken", field="slug") from clash
     return centre
 
 
@@ -341,13 +346,16 @@ def take_attendance(by: Actor, workshop: Workshop, present: set[int]) -> int:
     if unknown:
         raise _invalid("present", f"enrolment {min(unknown)} is not in {cohort}")
     recorder = by if isinstance(by, User) else None
+    was_present = dict(workshop.attendance.values_list("enrolment_id", "present"))
     with transaction.atomic():
         for enrolment in enrolments:
-            Attendance.objects.update_or_create(
+            row, made = Attendance.objects.update_or_create(
                 workshop=workshop,
                 enrolment=enrolment,
                 defaults={"present": enrolment.pk in present, "recorded_by": recorder},
             )
+            if row.present and (made or not was_present.get(enrolment.pk)):
+                activity.attended(enrolment, workshop)
         audit.record(
             by,
             "training.attendance",
@@ -439,12 +447,16 @@ def _complete_if_met(by: Actor, enrolment: Enrolment) -> None:
     enrolment.completed_at = timezone.now()
     enrolment.save(update_fields=["status", "completed_at"])
     audit.record(by, "training.complete", enrolment, organisation=enrolment.cohort.organisation)
+    activity.completed(enrolment)
     credentials.issue(by, enrolment)
 
 
 def withdraw(by: Actor, enrolment: Enrolment) -> Enrolment:
+    """The participant leaves (or is taken off) the cohort; the place is free again."""
     if not can(by, Action.EVIDENCE_SUBMIT, enrolment):
         require(by, Action.COHORT_MANAGE, enrolment.cohort)
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise DomainError(ErrorCode.CONFLICT, "Only an enrolment in progress can be withdrawn.")
     with transaction.atomic():
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.save(update_fields=["status"])

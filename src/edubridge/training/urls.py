@@ -6,6 +6,7 @@ urlpatterns = [
     path("training/", views.dashboard, name="training"),
     path("training/report.<str:fmt>", views.report_export, name="training-report"),
     path("training/programmes/new/", views.programme_new, name="programme-new"),
+    path("training/centres/new/", views.centre_new, name="centre-new"),
     path("training/programmes/<uuid:identifier>/", views.programme, name="programme"),
     path(
         "training/programmes/<uuid:identifier>/cascade/",
@@ -35,6 +36,11 @@ urlpatterns = [
         name="attendance",
     ),
     path("training/enrolments/<int:enrolment_id>/", views.enrolment, name="enrolment"),
+    path(
+        "training/enrolments/<int:enrolment_id>/withdraw/",
+        views.withdraw,
+        name="enrolment-withdraw",
+    ),
     path("training/evidence/<int:evidence_id>/score/", views.score, name="evidence-score"),
     path("training/evidence/<int:evidence_id>/file", views.evidence_file, name="evidence-file"),
     path("credentials/verify", credential_views.verify_page, name="credential-verify"),

@@ -25,8 +25,9 @@ from edubridge.core.downloads import sandboxed
 from edubridge.core.errors import DomainError
 from edubridge.core.policy import Action, can, organisations_where
 from edubridge.standards.models import Item
-from edubridge.training import cascade, criteria, radar, reports, services
+from edubridge.training import activity, cascade, criteria, radar, reports, services
 from edubridge.training.forms import (
+    CentreForm,
     CohortForm,
     EnrolForm,
     EvidenceForm,
@@ -71,8 +72,39 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context["programmes"] = Programme.objects.select_related("organisation").annotate(
             n_cohorts=Count("cohorts")
         )
-        context["may_design"] = organisations_where(request.user, Action.PROGRAMME_MANAGE)
+        designers = organisations_where(request.user, Action.PROGRAMME_MANAGE)
+        context["may_design"] = designers.exists()
+        context["centres"] = TrainingCentre.objects.select_related("organisation", "country")
+        context["centre_form"] = CentreForm(initial={"timezone": "UTC"})
     return render(request, "training/dashboard.html", context)
+
+
+@require_POST
+@login_required
+def centre_new(request: HttpRequest) -> HttpResponse:
+    designers = organisations_where(request.user, Action.PROGRAMME_MANAGE)
+    if not designers.exists():
+        raise PermissionDenied
+    form = CentreForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.create_centre(
+                request.user,
+                designers[0],
+                slug=data["slug"],
+                name=data["name"],
+                country=data["country"].code,
+                timezone_name=data["timezone"],
+                trainers=[request.user],  # type: ignore[list-item]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The centre %(name)s is added.") % {"name": data["name"]})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("training")
 
 
 @login_required
@@ -403,12 +435,18 @@ def enrolment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         for r in shown.cohort.programme.requirements.select_related("competency")
     ]
     credential = Credential.objects.filter(enrolment=shown).first()
+    statements = [
+        (row.stored, _display(row.data.get("verb", {})), _display(row.data.get("object", {})))
+        for row in activity.recent(shown)
+    ]
     return render(
         request,
         "training/enrolment.html",
         {
             "enrolment": shown,
             "own": own,
+            "may_withdraw": shown.status == EnrolmentStatus.ENROLLED
+            and (own or can(request.user, Action.COHORT_MANAGE, shown.cohort)),
             "scorer": scorer,
             "progress": criteria.progress(shown),
             "requirements": requirements,
@@ -423,11 +461,33 @@ def enrolment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 % {"name": shown.participant.get_full_name() or shown.participant.username},
             ),
             "credential": credential,
+            "statements": statements,
             "may_revoke": credential is not None
             and can(request.user, Action.CREDENTIAL_REVOKE, credential.organisation),
             "revoke_form": RevokeForm(),
         },
     )
+
+
+def _display(part: dict[str, Any]) -> str:
+    """A verb's or activity's name in any language it gives, else its IRI."""
+    names = part.get("display") or part.get("definition", {}).get("name") or {}
+    return str(next(iter(names.values()), "") or part.get("id", ""))
+
+
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    shown = get_object_or_404(Enrolment.objects.select_related("cohort"), pk=enrolment_id)
+    try:
+        services.withdraw(request.user, shown)
+    except DomainError as error:
+        if error.status == 403:
+            raise PermissionDenied from error
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Withdrawn from %(cohort)s.") % {"cohort": shown.cohort})
+    return redirect("cohort", identifier=shown.cohort.identifier)
 
 
 @require_POST

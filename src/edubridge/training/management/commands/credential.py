@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils import timezone
 
 from edubridge.core.management.subcommands import SubcommandCommand
@@ -75,7 +76,12 @@ class Command(SubcommandCommand):
                 status = offline.status_from_lists(lists, find_key)
         except (OSError, ValueError) as error:
             raise CommandError(str(error)) from error
-        result = verify.verify(token, find_key, status, timezone.now())
+        try:
+            result = verify.verify(token, find_key, status, timezone.now())
+        except DatabaseError as error:
+            raise CommandError(
+                f"this node's keys cannot be read ({error}); give the issuer's --jwks FILE"
+            ) from error
         if options["json"]:
             self.stdout.write(json.dumps(result.as_dict(), indent=2, ensure_ascii=False))
         else:
