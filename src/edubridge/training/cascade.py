@@ -151,7 +151,7 @@ def svg(cascade: Cascade, title: str) -> str:
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="-1 -1 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="cascade-title" '
-        f'class="cascade" font-family="sans-serif" font-size="12">',
+        f'class="cascade" direction="ltr" font-family="sans-serif" font-size="12">',
         f'<title id="cascade-title">{escape(title)}</title>',
     ]
     for x1, y1, x2, y2 in links:

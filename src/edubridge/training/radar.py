@@ -24,7 +24,8 @@ def svg(axes: list[tuple[str, float]], title: str, rings: int = 4) -> str:
     count = max(len(axes), 3)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" '
-        f'aria-labelledby="radar-title" class="radar" font-family="sans-serif" font-size="11">',
+        'aria-labelledby="radar-title" class="radar" direction="ltr" font-family="sans-serif" '
+        'font-size="11">',
         f'<title id="radar-title">{escape(title)}</title>',
     ]
     for ring in range(1, rings + 1):

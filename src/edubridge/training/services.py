@@ -341,13 +341,17 @@ def take_attendance(by: Actor, workshop: Workshop, present: set[int]) -> int:
             f"workshop: {workshop} has not happened yet; take attendance once it starts",
             field="workshop",
         )
-    enrolments = list(cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN))
-    unknown = present - {e.pk for e in enrolments}
-    if unknown:
-        raise _invalid("present", f"enrolment {min(unknown)} is not in {cohort}")
     recorder = by if isinstance(by, User) else None
-    was_present = dict(workshop.attendance.values_list("enrolment_id", "present"))
     with transaction.atomic():
+        enrolments = list(
+            cohort.enrolments.exclude(status=EnrolmentStatus.WITHDRAWN)
+            .select_for_update()
+            .order_by("pk")
+        )
+        unknown = present - {e.pk for e in enrolments}
+        if unknown:
+            raise _invalid("present", f"enrolment {min(unknown)} is not in {cohort}")
+        was_present = dict(workshop.attendance.values_list("enrolment_id", "present"))
         for enrolment in enrolments:
             row, made = Attendance.objects.update_or_create(
                 workshop=workshop,
@@ -423,6 +427,9 @@ def score_evidence(by: Actor, evidence: Evidence, score: int, feedback: str = ""
     if not isinstance(score, int) or not 0 <= score <= MAX_SCORE:
         raise _invalid("score", f"a whole number from 0 to {MAX_SCORE}")
     with transaction.atomic():
+        # One writer per enrolment: two trainers scoring its last requirements at once
+        # must not each miss the other's score and leave the participant incomplete.
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         before = audit.snapshot(evidence, ["score", "feedback"])
         evidence.score = score
         evidence.feedback = _text(feedback, "feedback", 4000, required=False)

@@ -375,7 +375,7 @@ def _axes(enrolment: Enrolment) -> list[dict[str, Any]]:
         best[competency_id] = max(best.get(competency_id, 0), score or 0)
     frameworks = {r.competency.framework_id for r in requirements}
     items = Item.objects.filter(framework_id__in=frameworks, item_type="Competency").order_by(
-        "human_coding_scheme"
+        "parent__human_coding_scheme", "position", "human_coding_scheme"
     )
     return [
         {
