@@ -74,3 +74,24 @@ def test_a_forged_status_list_is_not_believed(cohort, seed, trainer_a, tmp_path,
         var_dir=tmp_path / "elsewhere",
     )
     assert refused.returncode == 1 and "signature does not verify" in refused.stderr
+
+
+@pytest.mark.django_db
+def test_a_list_signed_by_another_issuer_says_nothing_of_this_credential(
+    cohort, seed, trainer_a, org_b, tmp_path
+):
+    from edubridge.training import jose, keys, offline, statuslist
+
+    credential = Credential.objects.get(enrolment=complete(cohort, seed, trainer_a))
+    payload = jose.parse(credential.jwt)[1]
+    other = keys.current(org_b)
+    claims = {  # B's list, claiming to be A's and marking every bit clean
+        "id": payload["credentialStatus"]["statusListCredential"],
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": keys.did(org_b),
+        "credentialSubject": {"statusPurpose": "revocation", "encodedList": statuslist.encode([])},
+    }
+    forged = tmp_path / "forged.jwt"
+    forged.write_text(jose.sign(claims, keys.private_key(other), {"kid": other.kid}))
+    find_key = offline.keys_from_jwks(json.dumps(keys.jwks()))
+    assert offline.status_from_lists([forged], find_key)(payload) is None

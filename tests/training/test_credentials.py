@@ -103,3 +103,46 @@ def test_private_keys_are_encrypted_at_rest(org_a):
     assert keys.current(org_a, "ES256") == key
     document = keys.did_document(org_a)
     assert document["id"] == keys.did(org_a) and document["assertionMethod"] == [key.kid]
+
+
+@pytest.mark.django_db
+def test_hostile_tokens_fail_a_named_check_never_crash(cohort, seed, trainer_a):
+    token = Credential.objects.get(enrolment=complete(cohort, seed, trainer_a)).jwt
+    head, body, signature = token.split(".")
+    header = json.loads(jose.b64decode(head))
+
+    def failed(candidate):
+        return credentials.verify_here(candidate).failed.name
+
+    # Other spellings of the same signature: padding, stray characters, changed spare bits.
+    assert failed(f"{head}.{body}.{signature}=") == "signature"
+    assert failed(f"{head}.{body}.{signature[:5]}!!!!{signature[5:]}") == "signature"
+    spare = signature[:-1] + ("B" if signature[-1] == "A" else "A")
+    assert failed(f"{head}.{body}.{spare}") == "signature"
+    huge = jose.b64encode(b'{"n": ' + b"9" * 5000 + b"}")
+    nested = jose.b64encode(b"[" * 100_000)
+    assert failed(f"{head}.{huge}.{signature}") == "format"
+    assert failed(f"{head}.{nested}.{signature}") == "format"
+    critical = jose.b64encode(json.dumps({**header, "crit": ["exp"]}).encode())
+    assert failed(f"{critical}.{body}.{signature}") == "format"
+
+
+@pytest.mark.django_db
+def test_a_credential_is_revoked_once(cohort, seed, trainer_a, admin_a):
+    from edubridge.core.errors import DomainError
+
+    credential = Credential.objects.get(enrolment=complete(cohort, seed, trainer_a))
+    credentials.revoke(admin_a, credential, "first reason")
+    with pytest.raises(DomainError, match="revoked already"):
+        credentials.revoke(admin_a, credential, "second reason")
+    credential.refresh_from_db()
+    assert credential.revocation_reason == "first reason"
+
+
+def test_a_node_under_a_path_keeps_it_in_its_did(settings):
+    from edubridge.core.models import Organisation
+
+    settings.BASE_URL = "https://edu.example.org:8443/node"
+    assert (
+        keys.did(Organisation(slug="huaxia")) == "did:web:edu.example.org%3A8443:node:orgs:huaxia"
+    )

@@ -236,3 +236,59 @@ def test_withdrawing_frees_the_place_and_stops_evidence(cohort, seed, member, or
         )
     with pytest.raises(DomainError, match="in progress"):
         services.withdraw(seed, enrolment)
+
+
+@pytest.mark.django_db
+def test_programmes_target_any_frameworks_competencies(programme, trainer_a, kenya_item, cft):
+    from edubridge.training.forms import RequirementForm
+
+    choices = set(RequirementForm().fields["competency"].queryset)
+    assert kenya_item in choices and cft["CFT.4.C"] in choices
+    assert cft["CFT.4"] not in choices and cft["CFT.L1"] not in choices  # groupings, levels
+    with pytest.raises(DomainError, match="level: choose Acquire, Deepen or Create"):
+        services.add_requirement(trainer_a, programme, kenya_item, evidence="A lesson")
+    made = services.add_requirement(trainer_a, programme, kenya_item, evidence="A lesson", level=2)
+    assert made.get_level_display() == "Deepen"
+    with pytest.raises(DomainError, match="is already a requirement"):
+        services.add_requirement(trainer_a, programme, kenya_item, evidence="Again", level=2)
+
+
+@pytest.mark.django_db
+def test_no_completion_before_the_first_workshop_is_held(org_a, programme, trainer_a, seed):
+    later = services.create_cohort(
+        trainer_a,
+        programme,
+        org_a,
+        title="Next month",
+        mode="online",
+        country="CN",
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=40),
+        capacity=5,
+        trainers=[trainer_a],
+    )
+    services.add_workshop(
+        trainer_a,
+        later,
+        title="First",
+        timezone_name="UTC",
+        starts_at=timezone.now() + timedelta(days=3),
+        ends_at=timezone.now() + timedelta(days=3, hours=2),
+    )
+    enrolment = services.enrol(seed, later, seed)
+    for requirement in programme.requirements.all():
+        evidence = services.submit_evidence(
+            seed, enrolment, requirement, kind="reflection", text="x"
+        )
+        services.score_evidence(trainer_a, evidence, 4)
+    enrolment.refresh_from_db()
+    assert enrolment.status == EnrolmentStatus.ENROLLED and not Credential.objects.exists()
+
+
+@pytest.mark.django_db
+def test_an_enrolled_trainer_does_not_take_their_own_attendance(cohort, org_a, member):
+    colleague = member(org_a, Role.TRAINER, username="enrolled.trainer")
+    enrolment = services.enrol(colleague, cohort, colleague)
+    with pytest.raises(DomainError, match="their own cohort's attendance") as refused:
+        services.take_attendance(colleague, cohort.workshops.get(), {enrolment.pk})
+    assert refused.value.status == 403 and not cohort.workshops.get().attendance.exists()

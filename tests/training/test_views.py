@@ -154,6 +154,7 @@ def test_a_centre_is_added_once_and_its_feed_lists_its_workshops(cohort, trainer
         "slug": "sh-centre",
         "country": "CN",
         "timezone": "Asia/Shanghai",
+        "organisation": org_a.pk,
     }
     http.post("/training/centres/new/", form)
     again = http.post("/training/centres/new/", form, follow=True)
@@ -163,3 +164,92 @@ def test_a_centre_is_added_once_and_its_feed_lists_its_workshops(cohort, trainer
     cohort.save()
     feed = client_for(trainer_a).get("/training/centres/sh-centre/calendar.ics")
     assert feed["Content-Type"].startswith("text/calendar") and b"SUMMARY:Opening" in feed.content
+
+
+@pytest.mark.django_db
+def test_online_links_reach_only_the_cohorts_own_people(cohort, trainer_a, seed, member, org_b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edubridge.training import services
+
+    services.add_workshop(
+        trainer_a,
+        cohort,
+        title="Online",
+        timezone_name="UTC",
+        link="https://meet.example.org/x",
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1, hours=1),
+    )
+    address = f"/training/cohorts/{cohort.identifier}/calendar.ics"
+    assert (
+        b"meet.example.org"
+        not in client_for(member(org_b, Role.TEACHER, username="x")).get(address).content
+    )
+    services.enrol(seed, cohort, seed)
+    assert b"URL:https://meet.example.org/x" in client_for(seed).get(address).content
+    assert (
+        b"meet.example.org"
+        not in client_for(seed).get("/training/centres/none/calendar.ics").content
+    )
+
+
+@pytest.mark.django_db
+def test_reports_cover_only_programmes_the_readers_organisations_take_part_in(
+    cohort, seed, trainer_a, org_b, member
+):
+    from datetime import date, timedelta
+
+    from edubridge.training import services
+
+    outsider = member(org_b, Role.ADMIN, username="b.admin")
+    assert (
+        cohort.programme.title
+        not in client_for(outsider).get("/training/report.csv").content.decode()
+    )
+    cascade = f"/training/programmes/{cohort.programme.identifier}/cascade/"
+    assert client_for(outsider).get(cascade).status_code == 403
+    complete(cohort, seed, trainer_a, track=Track.TRAINER)
+    services.create_cohort(
+        seed,
+        cohort.programme,
+        org_b,
+        title="At home",
+        mode="going-out",
+        country="KE",
+        starts_on=date.today(),
+        ends_on=date.today() + timedelta(days=9),
+        capacity=4,
+        trainers=[seed],
+    )  # org B now runs a cohort of the programme: its staff read the programme's counts
+    assert (
+        cohort.programme.title in client_for(outsider).get("/training/report.csv").content.decode()
+    )
+    assert client_for(outsider).get(cascade).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_cohort_page_shows_online_links_to_insiders_only(
+    cohort, trainer_a, seed, member, org_b
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edubridge.training import services
+
+    services.add_workshop(
+        trainer_a,
+        cohort,
+        title="Online",
+        timezone_name="UTC",
+        link="https://meet.example.org/y",
+        starts_at=timezone.now() + timedelta(days=1),
+        ends_at=timezone.now() + timedelta(days=1, hours=1),
+    )
+    page = f"/training/cohorts/{cohort.identifier}/"
+    assert b"meet.example.org" not in client_for(seed).get(page).content
+    services.enrol(seed, cohort, seed)
+    assert b"meet.example.org/y" in client_for(seed).get(page).content

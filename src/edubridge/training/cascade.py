@@ -72,7 +72,11 @@ def build(programme: Programme, country: str | None = None) -> Cascade:
                 filter=Q(enrolments__status=EnrolmentStatus.COMPLETED),
                 distinct=True,
             ),
-            n_credentialed=Count("enrolments__credential", distinct=True),
+            n_credentialed=Count(
+                "enrolments__credential",
+                filter=Q(enrolments__credential__revoked_at__isnull=True),
+                distinct=True,
+            ),
         )
         .order_by("starts_on", "id")
     )

@@ -19,7 +19,13 @@ from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can
 from edubridge.training import credentials, ical, jose, keys
 from edubridge.training.forms import RevokeForm, VerifyForm
-from edubridge.training.models import Cohort, Credential, TrainingCentre, Workshop
+from edubridge.training.models import (
+    Cohort,
+    Credential,
+    EnrolmentStatus,
+    TrainingCentre,
+    Workshop,
+)
 
 
 def _credential_for(request: HttpRequest, identifier: str) -> Credential:
@@ -80,7 +86,6 @@ def jwks(request: HttpRequest) -> JsonResponse:
 
 def did_document(request: HttpRequest, slug: str) -> JsonResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
-    keys.current(organisation)  # a partner resolving the DID finds a key to trust
     response = JsonResponse(keys.did_document(organisation), content_type="application/did+json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
@@ -96,9 +101,11 @@ def status_list(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _ics(name: str, workshops: Iterable[Workshop], filename: str) -> HttpResponse:
+def _ics(
+    name: str, workshops: Iterable[Workshop], filename: str, *, links: bool = False
+) -> HttpResponse:
     response = HttpResponse(
-        ical.calendar(name, workshops), content_type="text/calendar; charset=utf-8"
+        ical.calendar(name, workshops, links=links), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
@@ -106,7 +113,13 @@ def _ics(name: str, workshops: Iterable[Workshop], filename: str) -> HttpRespons
 
 def cohort_calendar(request: HttpRequest, identifier: str) -> HttpResponse:
     cohort = get_object_or_404(Cohort, identifier=identifier)
-    return _ics(cohort.title, cohort.workshops.select_related("cohort"), f"cohort-{identifier}.ics")
+    insider = (
+        cohort.enrolments.filter(participant_id=request.user.pk or 0)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .exists()
+    ) or can(request.user, Action.TRAINING_VIEW, cohort)
+    workshops = cohort.workshops.select_related("cohort")
+    return _ics(cohort.title, workshops, f"cohort-{identifier}.ics", links=insider)
 
 
 def centre_calendar(request: HttpRequest, slug: str) -> HttpResponse:

@@ -169,6 +169,9 @@ def revoke(by: Actor, credential: Credential, reason: str) -> Credential:
     if not reason:
         raise DomainError(ErrorCode.INVALID, "reason: say why it is revoked", field="reason")
     with transaction.atomic():
+        credential = Credential.objects.select_for_update().get(pk=credential.pk)
+        if credential.revoked_at:
+            raise DomainError(ErrorCode.CONFLICT, "This credential is revoked already.")
         credential.revoked_at = timezone.now()
         credential.revocation_reason = reason[:300]
         credential.save(update_fields=["revoked_at", "revocation_reason"])

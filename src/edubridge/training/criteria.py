@@ -23,8 +23,14 @@ class Progress:
     attended: int = 0
     attendance_required: int = 0
 
+    scheduled: int = 0  # workshops of the cohort, held or not
+
     @property
     def attendance_met(self) -> bool:
+        """Enough of the workshops held so far; a cohort that has workshops must have held
+        one first (a cohort without any, self-paced, asks none)."""
+        if self.scheduled and self.attendance_required and not self.held:
+            return False
         return self.attended * 100 >= self.attendance_required * self.held
 
     @property
@@ -45,6 +51,7 @@ def progress(enrolment: Enrolment) -> Progress:
         met={r: s for r, s in best.items() if s >= PASS},
         missing=[r for r in requirements if best.get(r.pk, 0) < PASS],
         held=enrolment.cohort.workshops.filter(starts_at__lte=now).count(),
+        scheduled=enrolment.cohort.workshops.count(),
         attended=enrolment.attendance.filter(present=True, workshop__starts_at__lte=now).count(),
         attendance_required=programme.min_attendance,
     )

@@ -9,8 +9,8 @@ from babel.core import get_global
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from edubridge.catalog.models import Resource
-from edubridge.core.models import Country
+from edubridge.catalog.models import Resource, VersionStatus
+from edubridge.core.models import Country, Organisation
 from edubridge.standards.models import Item
 from edubridge.training.criteria import MAX_SCORE
 from edubridge.training.models import Audience, EvidenceKind, Level, Mode, Track, TrainingCentre
@@ -27,6 +27,12 @@ RUBRIC = [
 assert len(RUBRIC) == MAX_SCORE + 1
 
 
+def competencies(items: Any) -> Any:
+    """What a programme can target: the leaves under a framework's groupings (a UNESCO
+    competency under its dimension, a learning outcome under its strand)."""
+    return items.filter(parent__isnull=False, children__isnull=True).distinct()
+
+
 def zones_of(country: str) -> list[str]:
     """The IANA zones CLDR lists for a country, main zone first."""
     return list(get_global("territory_zones").get(country, [])) or ["UTC"]
@@ -36,7 +42,20 @@ def _zone_choices() -> list[tuple[str, str]]:
     return [(z, z) for z in sorted(zoneinfo.available_timezones()) if "/" in z or z == "UTC"]
 
 
-class ProgrammeForm(forms.Form):
+class OwnedForm(forms.Form):
+    """A form for something an organisation owns: the user picks which of theirs."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+
+    def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = owners  # type: ignore[attr-defined]
+        self.fields["organisation"].initial = owners.first()
+
+
+class ProgrammeForm(OwnedForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     description = forms.CharField(
         label=_("Description"), required=False, max_length=4000, widget=forms.Textarea({"rows": 3})
@@ -48,7 +67,7 @@ class ProgrammeForm(forms.Form):
     )
 
 
-class CentreForm(forms.Form):
+class CentreForm(OwnedForm):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
         label=_("Identifier (for addresses and the calendar feed)"), max_length=64
@@ -73,7 +92,7 @@ class RequirementForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["competency"].queryset = (  # type: ignore[attr-defined]
-            Item.objects.filter(item_type="Competency", retired=False)
+            competencies(Item.objects.filter(retired=False))
             .select_related("framework")
             .order_by("framework__title", "human_coding_scheme")
         )
@@ -90,7 +109,8 @@ class ModuleForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["resource"].queryset = Resource.objects.order_by("title")  # type: ignore[attr-defined]
+        published = Resource.objects.filter(versions__status=VersionStatus.PUBLISHED).distinct()
+        self.fields["resource"].queryset = published.order_by("title")  # type: ignore[attr-defined]
 
 
 class CohortForm(forms.Form):

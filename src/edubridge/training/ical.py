@@ -19,6 +19,7 @@ def _escape(text: str) -> str:
         .replace(";", "\\;")
         .replace(",", "\\,")
         .replace("\r\n", "\\n")
+        .replace("\r", "\\n")
         .replace("\n", "\\n")
     )
 
@@ -41,7 +42,9 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def calendar(name: str, workshops: Iterable[Workshop]) -> str:
+def calendar(name: str, workshops: Iterable[Workshop], *, links: bool = False) -> str:
+    """The workshops as a VCALENDAR; online links only with ``links`` (for the cohort's own
+    people: a public feed would let anyone into the meeting)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -53,11 +56,12 @@ def calendar(name: str, workshops: Iterable[Workshop]) -> str:
     host = settings.BASE_URL.split("://", 1)[-1]
     for workshop in workshops:
         local = workshop.starts_at.astimezone(zoneinfo.ZoneInfo(workshop.timezone))
+        link = workshop.link if links else ""
         description = [
             f"{workshop.cohort.title}",
             f"{local:%Y-%m-%d %H:%M} ({workshop.timezone})",
             workshop.agenda,
-            workshop.link,
+            link,
         ]
         lines += [
             "BEGIN:VEVENT",
@@ -69,10 +73,10 @@ def calendar(name: str, workshops: Iterable[Workshop]) -> str:
             f"SUMMARY:{_escape(workshop.title)}",
             f"DESCRIPTION:{_escape(chr(10).join(d for d in description if d))}",
         ]
-        if workshop.venue or workshop.link:
-            lines.append(f"LOCATION:{_escape(workshop.venue or workshop.link)}")
-        if workshop.link:
-            lines.append(f"URL:{workshop.link}")
+        if workshop.venue or link:
+            lines.append(f"LOCATION:{_escape(workshop.venue or link)}")
+        if link:
+            lines.append(f"URL:{link}")  # a URI value, not text: never escaped
         lines.append("END:VEVENT")
     lines.append("END:VCALENDAR")
     return "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"

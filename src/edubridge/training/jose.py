@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
@@ -20,6 +21,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 PrivateKey = ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey
 PublicKey = ed25519.Ed25519PublicKey | ec.EllipticCurvePublicKey
 ALGORITHMS = ("EdDSA", "ES256")
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+MAX_TOKEN = 1_000_000  # characters of a compact JWS this module reads
 P256_BYTES = 32
 
 
@@ -32,12 +35,14 @@ def b64encode(data: bytes) -> str:
 
 
 def b64decode(text: str) -> bytes:
-    if not isinstance(text, str) or any(c in text for c in "+/= \n"):
+    """Strict base64url without padding: one spelling per value, so a token cannot be
+    altered and still verify."""
+    if not isinstance(text, str) or not BASE64URL.fullmatch(text) or len(text) % 4 == 1:
         raise JoseError("not base64url without padding")
-    try:
-        return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (ValueError, TypeError) as error:
-        raise JoseError("not base64url") from error
+    data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+    if b64encode(data) != text:
+        raise JoseError("not the canonical base64url of its bytes")
+    return data
 
 
 def generate(algorithm: str) -> PrivateKey:
@@ -106,12 +111,18 @@ def parse(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     parts = token.strip().split(".") if isinstance(token, str) else []
     if len(parts) != 3:
         raise JoseError("a compact JWS has three parts separated by dots")
+    if len(token) > MAX_TOKEN:
+        raise JoseError(f"longer than {MAX_TOKEN} characters")
     try:
         header, payload = (json.loads(b64decode(p)) for p in parts[:2])
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except JoseError:
+        raise
+    except (ValueError, RecursionError) as error:  # bad UTF-8 or JSON, huge numbers, nesting
         raise JoseError("the header and payload must be JSON") from error
     if not isinstance(header, dict) or not isinstance(payload, dict):
         raise JoseError("the header and payload must be JSON objects")
+    if "crit" in header:
+        raise JoseError("critical header extensions are not understood here")
     return header, payload
 
 
@@ -121,7 +132,10 @@ def verify(token: str, key: PublicKey) -> bool:
     if header.get("alg") != algorithm_of(key):
         return False
     signing_input, _, signature_part = token.strip().rpartition(".")
-    signature = b64decode(signature_part)
+    try:
+        signature = b64decode(signature_part)
+    except JoseError:
+        return False
     data = signing_input.encode("ascii")
     try:
         if isinstance(key, ed25519.Ed25519PublicKey):

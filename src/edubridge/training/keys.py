@@ -11,7 +11,7 @@ from urllib.parse import quote, urlsplit
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from edubridge.core.models import Organisation
 from edubridge.training import jose
@@ -27,9 +27,11 @@ def _passphrase() -> bytes:
 
 
 def did(organisation: Organisation) -> str:
-    """``did:web`` of the organisation on this node: its document is at /orgs/SLUG/did.json."""
-    host = quote(urlsplit(settings.BASE_URL).netloc, safe="")
-    return f"did:web:{host}:orgs:{organisation.slug}"
+    """``did:web`` of the organisation on this node, its document at BASE_URL/orgs/SLUG/did.json
+    (a node under a path prefix keeps the prefix, as did:web resolves it)."""
+    base = urlsplit(settings.BASE_URL)
+    path = [quote(part, safe="") for part in base.path.split("/") if part]
+    return ":".join(["did:web", quote(base.netloc, safe=""), *path, "orgs", organisation.slug])
 
 
 def _kid(organisation: Organisation, public: dict[str, str]) -> str:
@@ -42,9 +44,10 @@ def _kid(organisation: Organisation, public: dict[str, str]) -> str:
 
 def current(organisation: Organisation, algorithm: str = DEFAULT_ALGORITHM) -> SigningKey:
     """The organisation's key for ``algorithm``, made now if it has none."""
-    found = SigningKey.objects.filter(
+    mine = SigningKey.objects.filter(
         organisation=organisation, algorithm=algorithm, retired_at__isnull=True
-    ).last()
+    )
+    found = mine.last()
     if found:
         return found
     private = jose.generate(algorithm)
@@ -55,17 +58,20 @@ def current(organisation: Organisation, algorithm: str = DEFAULT_ALGORITHM) -> S
         serialization.PrivateFormat.PKCS8,
         serialization.BestAvailableEncryption(_passphrase()),
     ).decode("ascii")
-    try:
-        with transaction.atomic():
-            return SigningKey.objects.create(
-                organisation=organisation,
-                kid=kid,
-                algorithm=algorithm,
-                public_jwk={**public, "kid": kid},
-                private_key=encrypted,
-            )
-    except IntegrityError:  # made by a concurrent request a moment ago
-        return SigningKey.objects.get(kid=kid)
+    with transaction.atomic():
+        # Two first uses at once must not give the organisation two keys: the second waits
+        # here for the first to commit, then finds its key.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        found = mine.last()
+        if found:
+            return found
+        return SigningKey.objects.create(
+            organisation=organisation,
+            kid=kid,
+            algorithm=algorithm,
+            public_jwk={**public, "kid": kid},
+            private_key=encrypted,
+        )
 
 
 def private_key(key: SigningKey) -> jose.PrivateKey:

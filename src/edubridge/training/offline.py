@@ -28,7 +28,7 @@ def status_from_lists(
     paths: list[Path], find_key: KeyLookup
 ) -> Callable[[dict[str, Any]], bool | None]:
     """Revocation read from saved ``BitstringStatusListCredential`` JWTs, each verified."""
-    lists: dict[str, str] = {}
+    lists: dict[str, tuple[str, str]] = {}  # list id -> (issuer, encoded list)
     for path in paths:
         token = path.read_text(encoding="utf-8").strip()
         header, payload = jose.parse(token)
@@ -37,15 +37,26 @@ def status_from_lists(
             raise ValueError(f"{path}: the status list's signature does not verify")
         if str(header.get("kid")).split("#", 1)[0] != payload.get("issuer"):
             raise ValueError(f"{path}: the status list is not signed by its issuer")
-        lists[payload["id"]] = payload["credentialSubject"]["encodedList"]
+        subject = payload.get("credentialSubject")
+        if (
+            "BitstringStatusListCredential" not in (payload.get("type") or [])
+            or not isinstance(subject, dict)
+            or subject.get("statusPurpose") != "revocation"
+            or not isinstance(subject.get("encodedList"), str)
+        ):
+            raise ValueError(f"{path}: not a revocation BitstringStatusListCredential")
+        lists[str(payload.get("id"))] = (str(payload["issuer"]), subject["encodedList"])
 
     def revoked(credential: dict[str, Any]) -> bool | None:
         entry = credential.get("credentialStatus")
         if not isinstance(entry, dict):
             return False
-        encoded = lists.get(entry.get("statusListCredential", ""))
-        if encoded is None:
+        found = lists.get(entry.get("statusListCredential", ""))
+        issuer = credential.get("issuer")
+        issuer_id = issuer.get("id") if isinstance(issuer, dict) else issuer
+        if found is None or found[0] != issuer_id or entry.get("statusPurpose") != "revocation":
             return None
+        encoded = found[1]
         try:
             return statuslist.is_set(encoded, int(entry.get("statusListIndex", "")))
         except ValueError:

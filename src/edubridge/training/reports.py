@@ -51,7 +51,9 @@ def rows(scope: str, programmes: Any = None) -> list[Row]:
             attended=Count("id", filter=Q(attendance__present=True), distinct=True),
             evidenced=Count("id", filter=Q(evidence__isnull=False), distinct=True),
             completed=Count("id", filter=Q(status=EnrolmentStatus.COMPLETED), distinct=True),
-            credentialed=Count("credential", distinct=True),
+            credentialed=Count(
+                "credential", filter=Q(credential__revoked_at__isnull=True), distinct=True
+            ),
         )
         .order_by(label)
     )
@@ -69,8 +71,11 @@ def rows(scope: str, programmes: Any = None) -> list[Row]:
 
 
 def _add_reach(scope: str, result: list[Row], programmes: Any) -> None:
+    """Cascade generations and teachers reached: per programme, or per country across
+    programmes (the deepest generation its cohorts reach, each teacher counted once)."""
     chosen = Programme.objects.all() if programmes is None else programmes
     by_key = {row.key: row for row in result}
+    reached: dict[Any, set[int]] = {}
     for programme in chosen:
         tree = cascade.build(programme)
         if scope == "programme" and programme.pk in by_key:
@@ -79,10 +84,11 @@ def _add_reach(scope: str, result: list[Row], programmes: Any) -> None:
         if scope == "country":
             for code, generations in tree.by_country.items():
                 row = by_key.get(code)
-                if row is not None:
-                    row.generations = max(row.generations or 0, len(generations))
-                    reached = set().union(*(g.participants for g in generations))
-                    row.reached = (row.reached or 0) + len(reached)
+                if row is not None and generations:
+                    row.generations = max(row.generations or 0, generations[-1].number)
+                    people = reached.setdefault(code, set())
+                    people |= set().union(*(g.participants for g in generations))
+                    row.reached = len(people)
 
 
 def header(scope: str) -> list[str]:
@@ -113,7 +119,11 @@ def _values(row: Row) -> list[Any]:
 
 def _safe(cell: Any) -> Any:
     # A name beginning with = + - @ would run as a formula in a spreadsheet.
-    return "'" + cell if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@") else cell
+    return (
+        "'" + cell
+        if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r")
+        else cell
+    )
 
 
 def as_csv(scope: str, table: list[Row]) -> str:

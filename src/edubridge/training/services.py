@@ -10,14 +10,22 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.languages import normalise_language
 from edubridge.core.models import Country, Organisation
-from edubridge.core.policy import Action, Actor, can, is_operator, require, roles_of
+from edubridge.core.policy import (
+    Action,
+    Actor,
+    can,
+    is_operator,
+    organisations_where,
+    require,
+    roles_of,
+)
 from edubridge.standards.models import Item
 from edubridge.training import activity, credentials, criteria, evidence_files
 from edubridge.training.models import (
@@ -180,6 +188,17 @@ def add_module(by: Actor, programme: Programme, *, title: str, resource: Any = N
     return module
 
 
+def reported(user: Actor) -> Any:
+    """The programmes whose counts ``user`` may read: those their organisations designed or
+    run cohorts of (a cascade reaches into partners' cohorts); operators read all."""
+    if is_operator(user):
+        return Programme.objects.all()
+    mine = organisations_where(user, Action.TRAINING_VIEW)
+    return Programme.objects.filter(
+        Q(organisation__in=mine) | Q(cohorts__organisation__in=mine)
+    ).distinct()
+
+
 def seed_cohort(user: Actor, programme: Programme) -> Cohort | None:
     """The cohort in which ``user`` completed ``programme`` at the trainer level, if any."""
     if user.pk is None:
@@ -335,6 +354,10 @@ def take_attendance(by: Actor, workshop: Workshop, present: set[int]) -> int:
     """Record who of the cohort's enrolments (by id) was at ``workshop``; returns how many."""
     cohort = workshop.cohort
     require(by, Action.COHORT_MANAGE, cohort)
+    if cohort.enrolments.filter(participant_id=by.pk or 0).exists():
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, "Participants do not take their own cohort's attendance."
+        )
     if workshop.starts_at > timezone.now():
         raise DomainError(
             ErrorCode.CONFLICT,
@@ -429,7 +452,8 @@ def score_evidence(by: Actor, evidence: Evidence, score: int, feedback: str = ""
     with transaction.atomic():
         # One writer per enrolment: two trainers scoring its last requirements at once
         # must not each miss the other's score and leave the participant incomplete.
-        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        enrolment.refresh_from_db(fields=["status"])
         before = audit.snapshot(evidence, ["score", "feedback"])
         evidence.score = score
         evidence.feedback = _text(feedback, "feedback", 4000, required=False)
@@ -462,9 +486,11 @@ def withdraw(by: Actor, enrolment: Enrolment) -> Enrolment:
     """The participant leaves (or is taken off) the cohort; the place is free again."""
     if not can(by, Action.EVIDENCE_SUBMIT, enrolment):
         require(by, Action.COHORT_MANAGE, enrolment.cohort)
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise DomainError(ErrorCode.CONFLICT, "Only an enrolment in progress can be withdrawn.")
     with transaction.atomic():
+        Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+        enrolment.refresh_from_db(fields=["status"])
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            raise DomainError(ErrorCode.CONFLICT, "Only an enrolment in progress can be withdrawn.")
         enrolment.status = EnrolmentStatus.WITHDRAWN
         enrolment.save(update_fields=["status"])
         audit.record(by, "training.withdraw", enrolment, organisation=enrolment.organisation)

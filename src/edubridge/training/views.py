@@ -37,6 +37,7 @@ from edubridge.training.forms import (
     RevokeForm,
     ScoreForm,
     WorkshopForm,
+    competencies,
     zones_of,
 )
 from edubridge.training.models import (
@@ -67,15 +68,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     leading = Cohort.objects.filter(trainers__id=request.user.pk or 0).select_related("programme")
     context: dict[str, Any] = {"mine": mine, "leading": leading, "staff": _staff(request)}
     if context["staff"]:
-        context["by_programme"] = reports.rows("programme")
-        context["by_country"] = reports.rows("country")
-        context["programmes"] = Programme.objects.select_related("organisation").annotate(
-            n_cohorts=Count("cohorts")
+        programmes = services.reported(request.user)
+        context["by_programme"] = reports.rows("programme", programmes)
+        context["by_country"] = reports.rows("country", programmes)
+        context["programmes"] = (
+            Programme.objects.filter(pk__in=programmes.values("pk"))
+            .select_related("organisation")
+            .annotate(n_cohorts=Count("cohorts"))
         )
         designers = organisations_where(request.user, Action.PROGRAMME_MANAGE)
         context["may_design"] = designers.exists()
         context["centres"] = TrainingCentre.objects.select_related("organisation", "country")
-        context["centre_form"] = CentreForm(initial={"timezone": "UTC"})
+        context["centre_form"] = CentreForm(owners=designers, initial={"timezone": "UTC"})
     return render(request, "training/dashboard.html", context)
 
 
@@ -85,13 +89,13 @@ def centre_new(request: HttpRequest) -> HttpResponse:
     designers = organisations_where(request.user, Action.PROGRAMME_MANAGE)
     if not designers.exists():
         raise PermissionDenied
-    form = CentreForm(request.POST)
+    form = CentreForm(request.POST, owners=designers)
     if form.is_valid():
         data = form.cleaned_data
         try:
             services.create_centre(
                 request.user,
-                designers[0],
+                data["organisation"],
                 slug=data["slug"],
                 name=data["name"],
                 country=data["country"].code,
@@ -114,7 +118,7 @@ def report_export(request: HttpRequest, fmt: str) -> HttpResponse:
     scope = request.GET.get("scope", "programme")
     if scope not in reports.SCOPES or fmt not in ("csv", "xlsx"):
         raise Http404
-    table = reports.rows(scope)
+    table = reports.rows(scope, services.reported(request.user))
     if fmt == "csv":
         response = HttpResponse(reports.as_csv(scope, table), content_type="text/csv")
     else:
@@ -131,15 +135,17 @@ def programme_new(request: HttpRequest) -> HttpResponse:
     owners = organisations_where(request.user, Action.PROGRAMME_MANAGE)
     if not owners.exists():
         raise PermissionDenied
-    form = ProgrammeForm(request.POST or None)
+    form = ProgrammeForm(request.POST or None, owners=owners)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        owner = data.pop("organisation")
         try:
-            made = services.create_programme(request.user, owners[0], **form.cleaned_data)
+            made = services.create_programme(request.user, owner, **data)
         except DomainError as error:
             _refused(form, error)
         else:
             return redirect("programme", identifier=made.identifier)
-    return render(request, "training/programme_new.html", {"form": form, "owner": owners[0]})
+    return render(request, "training/programme_new.html", {"form": form})
 
 
 def _programme(identifier: str) -> Programme:
@@ -243,7 +249,12 @@ def _cohort(identifier: str) -> Cohort:
 def cohort(request: HttpRequest, identifier: str) -> HttpResponse:
     shown = _cohort(identifier)
     manage = can(request.user, Action.COHORT_MANAGE, shown)
-    mine = shown.enrolments.filter(participant_id=request.user.pk).first()
+    mine = (
+        shown.enrolments.filter(participant_id=request.user.pk)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .first()
+    )
+    insider = manage or mine is not None or can(request.user, Action.TRAINING_VIEW, shown)
     zone = shown.centre.timezone if shown.centre else zones_of(shown.country_id)[0]
     enrol_form = EnrolForm(request.POST if "username" in request.POST else None)
     workshop_form = WorkshopForm(
@@ -301,13 +312,14 @@ def cohort(request: HttpRequest, identifier: str) -> HttpResponse:
             "mine": mine,
             # Who is enrolled is for the cohort's trainers and its organisation's staff.
             "roster": roster if manage or can(request.user, Action.TRAINING_VIEW, shown) else [],
+            "insider": insider,
             "workshops": shown.workshops.all(),
             "trainers": shown.trainers.all(),
             "free": max(shown.capacity - taken, 0),
             "now": timezone.now(),
             "enrol_form": enrol_form,
             "workshop_form": workshop_form,
-            "may_self_enrol": mine is None
+            "may_self_enrol": not shown.enrolments.filter(participant_id=request.user.pk).exists()
             and not shown.trainers.filter(id=request.user.pk or 0).exists(),
         },
     )
@@ -365,16 +377,17 @@ def attendance(request: HttpRequest, workshop_id: int) -> HttpResponse:
 
 
 def _axes(enrolment: Enrolment) -> list[dict[str, Any]]:
-    """The profile's axes: the 15 UNESCO competencies (or the programme's own), best score."""
+    """The profile's axes: the competencies of the programme's frameworks (the UNESCO
+    framework for teachers has 15), each with this enrolment's best score."""
     programme = enrolment.cohort.programme
     requirements = list(programme.requirements.select_related("competency"))
     best: dict[int, int] = {}
-    for competency_id, score in Evidence.objects.filter(
-        enrolment__participant=enrolment.participant, score__isnull=False
-    ).values_list("requirement__competency_id", "score"):
+    for competency_id, score in enrolment.evidence.filter(score__isnull=False).values_list(
+        "requirement__competency_id", "score"
+    ):
         best[competency_id] = max(best.get(competency_id, 0), score or 0)
     frameworks = {r.competency.framework_id for r in requirements}
-    items = Item.objects.filter(framework_id__in=frameworks, item_type="Competency").order_by(
+    items = competencies(Item.objects.filter(framework_id__in=frameworks)).order_by(
         "parent__human_coding_scheme", "position", "human_coding_scheme"
     )
     return [
@@ -424,12 +437,11 @@ def enrolment(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 messages.success(request, _("Evidence submitted."))
                 return redirect("enrolment", enrolment_id=enrolment_id)
     axes = _axes(shown)
+    submitted = list(shown.evidence.select_related("scored_by"))
     requirements = [
         {
             "requirement": r,
-            "evidence": [
-                e for e in shown.evidence.select_related("scored_by") if e.requirement_id == r.pk
-            ],
+            "evidence": [e for e in submitted if e.requirement_id == r.pk],
             "form": forms.get(r.pk) or EvidenceForm(auto_id=f"id_{r.pk}_%s"),
         }
         for r in shown.cohort.programme.requirements.select_related("competency")
@@ -530,7 +542,7 @@ def evidence_file(request: HttpRequest, evidence_id: int) -> FileResponse:
 @login_required
 def cascade_report(request: HttpRequest, identifier: str) -> HttpResponse:
     shown = _programme(identifier)
-    if not _staff(request):
+    if not services.reported(request.user).filter(pk=shown.pk).exists():
         raise PermissionDenied
     country = request.GET.get("country") or None
     tree = cascade.build(shown, country)
