@@ -92,3 +92,33 @@ def complete(cohort, participant, trainer, *, track=Track.TRAINER):
         services.score_evidence(trainer, evidence, 4, "Well argued")
     enrolment.refresh_from_db()
     return enrolment
+
+
+def upcoming(trainer, cohort, *, days=2, title="Later", link="", zone="UTC"):
+    """A workshop of ``cohort`` starting ``days`` from now, for an hour."""
+    start = timezone.now() + timedelta(days=days)
+    return services.add_workshop(
+        trainer,
+        cohort,
+        title=title,
+        timezone_name=zone,
+        link=link,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+    )
+
+
+def at_home(seed_teacher, programme, organisation, *, title="At home", days=20, started=0):
+    """A going-out cohort in Kenya that ``seed_teacher`` runs for ``organisation``."""
+    return services.create_cohort(
+        seed_teacher,
+        programme,
+        organisation,
+        title=title,
+        mode="going-out",
+        country="KE",
+        starts_on=date.today() - timedelta(days=started),
+        ends_on=date.today() + timedelta(days=days),
+        capacity=10,
+        trainers=[seed_teacher],
+    )

@@ -3,7 +3,7 @@ independent iCalendar parser in the right time zone."""
 
 import csv
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -13,24 +13,13 @@ from openpyxl import load_workbook
 from edubridge.core.models import Role
 from edubridge.training import cascade, radar, reports, services
 from edubridge.training.models import Track
-from tests.training.conftest import complete
+from tests.training.conftest import at_home, complete
 
 
 @pytest.fixture
 def two_generations(cohort, trainer_a, seed, org_b, member):
     complete(cohort, seed, trainer_a, track=Track.TRAINER)
-    home = services.create_cohort(
-        seed,
-        cohort.programme,
-        org_b,
-        title="Nakuru",
-        mode="going-out",
-        country="KE",
-        starts_on=date.today() - timedelta(days=2),
-        ends_on=date.today() + timedelta(days=20),
-        capacity=10,
-        trainers=[seed],
-    )
+    home = at_home(seed, cohort.programme, org_b, title="Nakuru", started=2)
     colleagues = [member(org_b, Role.TEACHER, username=f"colleague{n}") for n in range(3)]
     for person in colleagues:
         services.enrol(seed, home, person)

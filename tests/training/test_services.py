@@ -11,7 +11,7 @@ from edubridge.core.errors import DomainError
 from edubridge.core.models import AuditEntry, Role
 from edubridge.training import criteria, services
 from edubridge.training.models import Credential, EnrolmentStatus, Evidence, EvidenceKind, Track
-from tests.training.conftest import complete
+from tests.training.conftest import complete, upcoming
 
 
 @pytest.mark.django_db
@@ -41,14 +41,7 @@ def test_only_those_who_run_a_cohort_enrol_others_or_as_seed_teachers(cohort, se
 @pytest.mark.django_db
 def test_attendance_for_a_workshop_not_yet_held_is_refused(cohort, trainer_a, seed):
     enrolment = services.enrol(seed, cohort, seed)
-    later = services.add_workshop(
-        trainer_a,
-        cohort,
-        title="Next week",
-        timezone_name="Africa/Nairobi",
-        starts_at=timezone.now() + timedelta(days=7),
-        ends_at=timezone.now() + timedelta(days=7, hours=2),
-    )
+    later = upcoming(trainer_a, cohort, days=7, title="Next week", zone="Africa/Nairobi")
     with pytest.raises(DomainError, match="has not happened yet"):
         services.take_attendance(trainer_a, later, {enrolment.pk})
     assert not later.attendance.exists()
@@ -267,14 +260,7 @@ def test_no_completion_before_the_first_workshop_is_held(org_a, programme, train
         capacity=5,
         trainers=[trainer_a],
     )
-    services.add_workshop(
-        trainer_a,
-        later,
-        title="First",
-        timezone_name="UTC",
-        starts_at=timezone.now() + timedelta(days=3),
-        ends_at=timezone.now() + timedelta(days=3, hours=2),
-    )
+    upcoming(trainer_a, later, days=3, title="First")
     enrolment = services.enrol(seed, later, seed)
     for requirement in programme.requirements.all():
         evidence = services.submit_evidence(

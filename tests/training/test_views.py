@@ -9,7 +9,7 @@ from edubridge.core.models import Role
 from edubridge.training import credentials, jose, keys, statuslist
 from edubridge.training.models import Credential, Evidence, Track
 from tests.conftest import client_for
-from tests.training.conftest import complete
+from tests.training.conftest import at_home, complete, upcoming
 
 
 @pytest.fixture
@@ -123,9 +123,7 @@ def test_the_dashboard_and_exports_are_for_staff(cohort, seed, trainer_a, member
 
 @pytest.mark.django_db
 def test_attendance_is_taken_on_one_page_and_refused_before_the_workshop(cohort, trainer_a, seed):
-    from datetime import timedelta
 
-    from django.utils import timezone
 
     from edubridge.training import services
 
@@ -134,14 +132,7 @@ def test_attendance_is_taken_on_one_page_and_refused_before_the_workshop(cohort,
     http = client_for(trainer_a)
     http.post(f"/training/workshops/{held.pk}/attendance/", {"present": [enrolment.pk]})
     assert held.attendance.get().present
-    later = services.add_workshop(
-        trainer_a,
-        cohort,
-        title="Later",
-        timezone_name="UTC",
-        starts_at=timezone.now() + timedelta(days=2),
-        ends_at=timezone.now() + timedelta(days=2, hours=1),
-    )
+    later = upcoming(trainer_a, cohort)
     refused = http.post(f"/training/workshops/{later.pk}/attendance/", {"present": [enrolment.pk]})
     assert "has not happened yet" in refused.content.decode() and not later.attendance.exists()
 
@@ -168,21 +159,11 @@ def test_a_centre_is_added_once_and_its_feed_lists_its_workshops(cohort, trainer
 
 @pytest.mark.django_db
 def test_online_links_reach_only_the_cohorts_own_people(cohort, trainer_a, seed, member, org_b):
-    from datetime import timedelta
 
-    from django.utils import timezone
 
     from edubridge.training import services
 
-    services.add_workshop(
-        trainer_a,
-        cohort,
-        title="Online",
-        timezone_name="UTC",
-        link="https://meet.example.org/x",
-        starts_at=timezone.now() + timedelta(days=1),
-        ends_at=timezone.now() + timedelta(days=1, hours=1),
-    )
+    upcoming(trainer_a, cohort, days=1, title="Online", link="https://meet.example.org/x")
     address = f"/training/cohorts/{cohort.identifier}/calendar.ics"
     assert (
         b"meet.example.org"
@@ -200,9 +181,7 @@ def test_online_links_reach_only_the_cohorts_own_people(cohort, trainer_a, seed,
 def test_reports_cover_only_programmes_the_readers_organisations_take_part_in(
     cohort, seed, trainer_a, org_b, member
 ):
-    from datetime import date, timedelta
 
-    from edubridge.training import services
 
     outsider = member(org_b, Role.ADMIN, username="b.admin")
     assert (
@@ -212,17 +191,8 @@ def test_reports_cover_only_programmes_the_readers_organisations_take_part_in(
     cascade = f"/training/programmes/{cohort.programme.identifier}/cascade/"
     assert client_for(outsider).get(cascade).status_code == 403
     complete(cohort, seed, trainer_a, track=Track.TRAINER)
-    services.create_cohort(
-        seed,
-        cohort.programme,
-        org_b,
-        title="At home",
-        mode="going-out",
-        country="KE",
-        starts_on=date.today(),
-        ends_on=date.today() + timedelta(days=9),
-        capacity=4,
-        trainers=[seed],
+    at_home(
+        seed, cohort.programme, org_b
     )  # org B now runs a cohort of the programme: its staff read the programme's counts
     assert (
         cohort.programme.title in client_for(outsider).get("/training/report.csv").content.decode()
@@ -234,21 +204,11 @@ def test_reports_cover_only_programmes_the_readers_organisations_take_part_in(
 def test_the_cohort_page_shows_online_links_to_insiders_only(
     cohort, trainer_a, seed, member, org_b
 ):
-    from datetime import timedelta
 
-    from django.utils import timezone
 
     from edubridge.training import services
 
-    services.add_workshop(
-        trainer_a,
-        cohort,
-        title="Online",
-        timezone_name="UTC",
-        link="https://meet.example.org/y",
-        starts_at=timezone.now() + timedelta(days=1),
-        ends_at=timezone.now() + timedelta(days=1, hours=1),
-    )
+    upcoming(trainer_a, cohort, days=1, title="Online", link="https://meet.example.org/y")
     page = f"/training/cohorts/{cohort.identifier}/"
     assert b"meet.example.org" not in client_for(seed).get(page).content
     services.enrol(seed, cohort, seed)
