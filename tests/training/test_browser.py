@@ -90,3 +90,26 @@ def test_the_cascade_report_draws_the_tree(page, cohort, trainer_a):
     page.goto(f"/training/programmes/{cohort.programme.identifier}/cascade/")
     expect(page.get_by_role("img", name=re.compile("Cascade of"))).to_be_visible()
     expect(page.locator("ul.tree")).to_contain_text(cohort.title)
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_seed_teacher_runs_the_programme_at_home(page, cohort, seed, trainer_a, org_b):
+    from tests.training.conftest import complete
+
+    complete(cohort, seed, trainer_a)  # on the seed-teacher track
+    sign_in(page, seed.username)
+    page.goto(f"/training/programmes/{cohort.programme.identifier}/")
+    page.get_by_role("link", name="Run a cohort").click()
+    page.get_by_label("Title").fill("Nakuru teachers")
+    page.get_by_label("Mode").select_option("going-out")
+    page.get_by_label("Country where it runs").select_option("KE")
+    page.get_by_label("Starts").fill("2026-12-01")
+    page.get_by_label("Ends").fill("2026-12-20")
+    page.get_by_label("Language (BCP 47 tag)").fill("sw")
+    page.get_by_role("button", name="Create the cohort").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Nakuru teachers")
+    expect(page.locator("dl.facts")).to_contain_text(
+        f"Its trainer was a seed teacher in {cohort.title}"
+    )
+    expect(page.locator("dl.facts")).to_contain_text(org_b.name)

@@ -124,7 +124,6 @@ def test_the_dashboard_and_exports_are_for_staff(cohort, seed, trainer_a, member
 @pytest.mark.django_db
 def test_attendance_is_taken_on_one_page_and_refused_before_the_workshop(cohort, trainer_a, seed):
 
-
     from edubridge.training import services
 
     enrolment = services.enrol(trainer_a, cohort, seed)
@@ -160,7 +159,6 @@ def test_a_centre_is_added_once_and_its_feed_lists_its_workshops(cohort, trainer
 @pytest.mark.django_db
 def test_online_links_reach_only_the_cohorts_own_people(cohort, trainer_a, seed, member, org_b):
 
-
     from edubridge.training import services
 
     upcoming(trainer_a, cohort, days=1, title="Online", link="https://meet.example.org/x")
@@ -181,7 +179,6 @@ def test_online_links_reach_only_the_cohorts_own_people(cohort, trainer_a, seed,
 def test_reports_cover_only_programmes_the_readers_organisations_take_part_in(
     cohort, seed, trainer_a, org_b, member
 ):
-
 
     outsider = member(org_b, Role.ADMIN, username="b.admin")
     assert (
@@ -205,7 +202,6 @@ def test_the_cohort_page_shows_online_links_to_insiders_only(
     cohort, trainer_a, seed, member, org_b
 ):
 
-
     from edubridge.training import services
 
     upcoming(trainer_a, cohort, days=1, title="Online", link="https://meet.example.org/y")
@@ -213,3 +209,22 @@ def test_the_cohort_page_shows_online_links_to_insiders_only(
     assert b"meet.example.org" not in client_for(seed).get(page).content
     services.enrol(seed, cohort, seed)
     assert b"meet.example.org/y" in client_for(seed).get(page).content
+
+
+@pytest.mark.django_db
+def test_programs_post_a_token_to_the_verification_address(issued):
+    from django.test import Client
+
+    program = Client(enforce_csrf_checks=True)
+    raw = program.post("/credentials/verify", issued.jwt, content_type="application/vc+jwt")
+    assert raw.status_code == 200 and raw.json()["verified"] is True
+    wrapped = program.post(
+        "/credentials/verify",
+        {"credential": issued.jwt[:-3] + "abc"},
+        content_type="application/json",
+    )
+    assert wrapped.json()["failed"] == "signature"
+    assert (
+        program.post("/credentials/verify", "[1]", content_type="application/json").status_code
+        == 400
+    )

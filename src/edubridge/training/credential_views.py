@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from edubridge.core.errors import DomainError
@@ -69,13 +71,35 @@ def credential_revoke(request: HttpRequest, identifier: str) -> HttpResponse:
     return redirect("enrolment", enrolment_id=found.enrolment_id)
 
 
+MACHINE_TYPES = ("application/json", "application/jwt", "application/vc+jwt")
+
+
+@csrf_exempt  # it changes nothing and signs no one in: any site or program may ask
 def verify_page(request: HttpRequest) -> HttpResponse:
-    """Anyone may check a credential: each check is listed, the failing one named."""
+    """Anyone may check a credential: each check is listed, the failing one named. Programs
+    POST the token (``application/vc+jwt``) or ``{"credential": …}`` and read JSON."""
+    if request.method == "POST" and request.content_type in MACHINE_TYPES:
+        return _verify_for_programs(request)
     form = VerifyForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
         result = credentials.verify_here(form.cleaned_data["credential"])
     return render(request, "training/verify.html", {"form": form, "result": result})
+
+
+def _verify_for_programs(request: HttpRequest) -> JsonResponse:
+    if len(request.body) > jose.MAX_TOKEN:
+        return JsonResponse({"detail": "credential: at most 1 MB"}, status=413)
+    token: Any = request.body.decode("utf-8", "replace")
+    if request.content_type == "application/json":
+        try:
+            token = json.loads(token)["credential"]
+        except (ValueError, KeyError, TypeError):
+            token = None
+        if not isinstance(token, str):
+            message = 'credential: send {"credential": "<VC-JWT>"}'
+            return JsonResponse({"detail": message}, status=400)
+    return JsonResponse(credentials.verify_here(token).as_dict())
 
 
 def jwks(request: HttpRequest) -> JsonResponse:
