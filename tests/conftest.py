@@ -15,6 +15,7 @@ from edubridge.core import services
 from edubridge.core.countries import ensure_countries
 from edubridge.core.models import Country, Organisation, Role
 from edubridge.core.policy import SYSTEM
+from edubridge.records import services as records_services
 from edubridge.standards import services as standards_services
 from edubridge.standards.demo import HERE
 
@@ -27,9 +28,12 @@ PASSWORD = "a-long-test-password"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    """The shared cache and the LRS's per-worker memory of its clients start empty."""
     cache.clear()
+    records_services.forget_clients()
     yield
     cache.clear()
+    records_services.forget_clients()
 
 
 def make_user(username: str, **extra):

@@ -331,3 +331,24 @@ def test_an_agents_statements_page_by_page_in_either_order(lrs, ascending):
             break
         page = lrs.http.get(url, headers=lrs.headers).json()
     assert seen == (mine if ascending == "true" else mine[::-1])
+
+
+@pytest.mark.django_db
+def test_stored_stays_after_the_last_even_when_the_clock_is_behind(lrs):
+    """A node whose clock stepped back (or a store loaded from elsewhere) still hands out
+    later and later ``stored`` times, to single statements and to batches."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edubridge.records.models import Clock
+
+    lrs.post(answered("a"))
+    ahead = timezone.now() + timedelta(hours=1)
+    Statement.objects.update(stored=ahead)
+    Clock.objects.update(last=ahead)
+    lrs.post(answered("b"))
+    lrs.post([answered("c"), answered("d")])
+    times = list(Statement.objects.order_by("id").values_list("stored", flat=True))
+    assert times[0] == ahead and times[1] > ahead
+    assert times[1] < times[2] < times[3] <= ahead + timedelta(seconds=1)

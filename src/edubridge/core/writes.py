@@ -1,5 +1,4 @@
-"""Writers in order: one at a time on a SQLite database, queued by the operating system,
-and one at a time per scope on PostgreSQL where the order of their commits matters.
+"""Writers one at a time on a SQLite database, queued by the operating system.
 
 SQLite lets one transaction write at a time; a worker that finds the database busy sleeps
 and tries again, for up to 100 ms between tries, and meanwhile the database may sit idle.
@@ -35,14 +34,3 @@ def queued() -> Iterator[None]:
 
 def _in_memory(name: str) -> bool:
     return name == ":memory:" or "mode=memory" in name
-
-
-def in_order(scope: str, key: int) -> None:
-    """Inside a transaction: wait until no other transaction holds ``scope`` and ``key``,
-    and hold them to this one's end. Writers that number what they write by the time (the
-    LRS's ``stored``) then commit in the order of their numbers. SQLite needs nothing: it
-    runs one writing transaction at a time."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s), %s)", [scope, key])

@@ -82,3 +82,9 @@ classify(
     partner=internal("Organisation whose clients may read them, pseudonymised"),
     created_at=internal("When the sharing began"),
 )
+classify(
+    "records.Clock",
+    retention="while the organisation stores statements",
+    organisation=internal("Organisation whose statements it times"),
+    last=internal("The last stored time given, so the next is later"),
+)

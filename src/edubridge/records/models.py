@@ -178,3 +178,17 @@ class Share(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner} -> {self.partner}"
+
+
+class Clock(models.Model):
+    """The ``stored`` time last given to an organisation's statements. On PostgreSQL one
+    upsert of this row both orders the writers (its lock is held to the commit, so ``stored``
+    grows in commit order) and hands out the batch's times, in one round trip."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    last = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.last}"

@@ -42,6 +42,10 @@ MAX_LIMIT = 500  # statements in one page; a client asking 0 or more gets this m
 MAX_BATCH = 1000  # statements in one request
 RESERVED = "edubridge."  # keys of the platform's own clients
 _verified: dict[str, tuple[str, float]] = {}  # sha256(key:secret) -> (secret hash, until)
+# A client's row, read once every few seconds per worker instead of on every request: a
+# deactivated client is refused by every worker within CLIENT_SECONDS.
+_clients: dict[str, tuple[LrsClient | None, float]] = {}
+CLIENT_SECONDS = 5.0
 _lock = threading.Lock()
 
 
@@ -99,9 +103,15 @@ def deactivate_client(by: Actor, client: LrsClient) -> LrsClient:
             organisation=client.organisation,
             summary=client.key,
         )
+    forget_clients()
+    return client
+
+
+def forget_clients() -> None:
+    """Drop this worker's memory of clients and verified secrets."""
     with _lock:
         _verified.clear()
-    return client
+        _clients.clear()
 
 
 def browse(by: Actor, organisation: Organisation, filters: dict[str, str]) -> QuerySet[Statement]:
@@ -151,7 +161,16 @@ def authenticate(key: str, secret: str) -> LrsClient | None:
     each request does not pay for it."""
     fingerprint = _fingerprint(key, secret)
     now = timezone.now().timestamp()
-    client = LrsClient.objects.filter(key=key, active=True).first()
+    with _lock:
+        cached = _clients.get(key)
+    if cached and cached[1] > now:
+        client: LrsClient | None = cached[0]
+    else:
+        client = LrsClient.objects.filter(key=key, active=True).first()
+        with _lock:
+            if len(_clients) > 10_000:
+                _clients.clear()
+            _clients[key] = (client, now + CLIENT_SECONDS)
     if client is None:
         return None
     with _lock:
@@ -292,18 +311,21 @@ def store(
     if statement_id is not None:
         statement_id = _checked(validation.uuid_string, statement_id, "statementId")
     prepared: list[dict[str, Any]] = []
-    for n, given in enumerate(statements):
+    given: list[str] = []  # ids the client chose; those the store makes are new by design
+    for n, sent in enumerate(statements):
         where = "statement" if len(statements) == 1 else f"statements[{n}]"
         try:
-            validation.statement(given, version)
+            validation.statement(sent, version)
         except validation.Invalid as error:
             raise _invalid(where, f"{where}: {error}") from error
-        data = given
+        data = sent
         _normalise(data)
         if statement_id is not None:
             if "id" in data and data["id"].lower() != statement_id.lower():
                 raise _invalid("statementId", "statementId: differs from the statement's id")
             data["id"] = statement_id.lower()
+        if data.get("id"):
+            given.append(str(data["id"]).lower())
         data["id"] = str(data.get("id") or identifiers.statement_id()).lower()
         prepared.append(data)
     ids = [d["id"] for d in prepared]
@@ -313,7 +335,8 @@ def store(
         existing = {
             str(s.statement_id): s
             for s in Statement.objects.filter(
-                organisation_id=client.organisation_id, statement_id__in=_stored_ids(client, ids)
+                organisation_id=client.organisation_id,
+                statement_id__in=_stored_ids(client, given) if given else [],
             )
         }
         fresh = []
@@ -383,16 +406,7 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
     """Insert a batch's rows and their references, a few plain INSERTs for the lot."""
     if not batch:
         return
-    writes.in_order("records.stored", client.organisation_id)
-    now = timezone.now()
-    last = (
-        Statement.objects.filter(organisation_id=client.organisation_id)
-        .order_by("-stored")
-        .values_list("stored", flat=True)
-        .first()
-    )
-    if last is not None and last >= now:
-        now = last + timedelta(microseconds=1)
+    now = _stored_from(client.organisation_id, len(batch))
     voids = []
     rows = []
     targeting = False  # whether a statement of the batch points at another
@@ -451,6 +465,38 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
         for kind, value in sorted(_references(data))
     ]
     bulk.insert(Reference._meta.db_table, REFERENCE_COLUMNS, references)
+
+
+_TICK = timedelta(microseconds=1)
+CLOCK_SQL = """
+    INSERT INTO records_clock (organisation_id, last)
+    VALUES (%(org)s, GREATEST(%(end)s,
+            (SELECT max(stored) FROM records_statement WHERE organisation_id = %(org)s) + %(n)s))
+    ON CONFLICT (organisation_id)
+    DO UPDATE SET last = GREATEST(EXCLUDED.last, records_clock.last + %(n)s)
+    RETURNING last
+"""
+
+
+def _stored_from(organisation_id: int, count: int) -> datetime:
+    """The ``stored`` time of a batch's first statement: now, or just after the last one
+    given, so that ``stored`` grows strictly and, on PostgreSQL, in commit order."""
+    now = timezone.now()
+    if connection.vendor == "postgresql":
+        span = timedelta(microseconds=count)
+        params: dict[str, Any] = {"org": organisation_id, "end": now + span - _TICK, "n": span}
+        with connection.cursor() as cursor:
+            cursor.execute(CLOCK_SQL, params)
+            (last,) = cursor.fetchone()
+        return last - span + _TICK
+    # SQLite runs one writing transaction at a time: the last stored time is enough.
+    last = (
+        Statement.objects.filter(organisation_id=organisation_id)
+        .order_by("-stored")
+        .values_list("stored", flat=True)
+        .first()
+    )
+    return max(now, last + _TICK) if last is not None else now
 
 
 def _iso(moment: datetime) -> str:
