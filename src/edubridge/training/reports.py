@@ -39,7 +39,9 @@ class Row:
     reached: int | None = None
 
 
-def rows(scope: str, programmes: Any = None) -> list[Row]:
+def rows(scope: str, programmes: Any = None, trees: dict[int, Any] | None = None) -> list[Row]:
+    """Counts by ``scope``; ``trees`` (cascades by programme id) spares building them again
+    when one page shows several scopes."""
     key, label = SCOPES[scope]
     enrolments = Enrolment.objects.exclude(status=EnrolmentStatus.WITHDRAWN)
     if programmes is not None:
@@ -66,18 +68,20 @@ def rows(scope: str, programmes: Any = None) -> list[Row]:
         for g in grouped
     ]
     if scope in ("programme", "country"):
-        _add_reach(scope, result, programmes)
+        _add_reach(scope, result, programmes, {} if trees is None else trees)
     return result
 
 
-def _add_reach(scope: str, result: list[Row], programmes: Any) -> None:
+def _add_reach(scope: str, result: list[Row], programmes: Any, trees: dict[int, Any]) -> None:
     """Cascade generations and teachers reached: per programme, or per country across
     programmes (the deepest generation its cohorts reach, each teacher counted once)."""
     chosen = Programme.objects.all() if programmes is None else programmes
     by_key = {row.key: row for row in result}
     reached: dict[Any, set[int]] = {}
     for programme in chosen:
-        tree = cascade.build(programme)
+        if programme.pk not in trees:
+            trees[programme.pk] = cascade.build(programme)
+        tree = trees[programme.pk]
         if scope == "programme" and programme.pk in by_key:
             by_key[programme.pk].generations = len(tree.generations)
             by_key[programme.pk].reached = tree.reached

@@ -69,8 +69,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"mine": mine, "leading": leading, "staff": _staff(request)}
     if context["staff"]:
         programmes = services.reported(request.user)
-        context["by_programme"] = reports.rows("programme", programmes)
-        context["by_country"] = reports.rows("country", programmes)
+        trees: dict[int, Any] = {}  # each programme's cascade, built once for both tables
+        context["by_programme"] = reports.rows("programme", programmes, trees)
+        context["by_country"] = reports.rows("country", programmes, trees)
         context["programmes"] = (
             Programme.objects.filter(pk__in=programmes.values("pk"))
             .select_related("organisation")
