@@ -83,3 +83,24 @@ def test_two_batches_defining_a_new_activity_at_once(client):
         "sw": "Quiz (sw)",
         "ar": "Quiz (ar)",
     }
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_two_puts_of_one_id_at_once_never_give_a_duplicate_key(client, same):
+    """The id check runs after the organisation's writers are ordered: the second PUT sees
+    the first's statement and is told it is stored already (or 409), never a 500."""
+    from tests.threads import at_once
+
+    statement_id = "9f1c5b5e-3a4d-4c4a-9d47-1c2b3a4d5e6f"
+    bodies = [answered("a"), answered("a" if same else "b")]
+    errors = at_once(
+        *[
+            lambda body=body: services.store(client, [body], "1.0.3", statement_id=statement_id)
+            for body in bodies
+        ]
+    )
+    assert Statement.objects.filter(statement_id=statement_id).count() == 1
+    if same:
+        assert errors == []
+    else:
+        assert len(errors) == 1 and getattr(errors[0], "status", None) == 409

@@ -352,3 +352,13 @@ def test_stored_stays_after_the_last_even_when_the_clock_is_behind(lrs):
     times = list(Statement.objects.order_by("id").values_list("stored", flat=True))
     assert times[0] == ahead and times[1] > ahead
     assert times[1] < times[2] < times[3] <= ahead + timedelta(seconds=1)
+
+
+@pytest.mark.django_db
+def test_a_key_no_client_could_have_is_neither_looked_up_nor_kept(org_a):
+    huge = "k" * 6000
+    assert services.authenticate(huge, "secret") is None
+    assert huge not in services._clients
+    assert services.authenticate("later", "later-secret") is None  # probed before it exists
+    services.create_client(SYSTEM, org_a, name="later", key="later", secret="later-secret")
+    assert services.authenticate("later", "later-secret") is not None

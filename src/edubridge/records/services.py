@@ -87,6 +87,7 @@ def create_client(
             audit.record(by, "lrs.client.create", client, organisation=organisation, summary=key)
     except IntegrityError as clash:
         raise DomainError(ErrorCode.CONFLICT, f"key: {key!r} is taken", field="key") from clash
+    forget_clients()  # a probe of this key a moment ago must not refuse it for 5 seconds
     return client
 
 
@@ -159,6 +160,8 @@ def authenticate(key: str, secret: str) -> LrsClient | None:
     """The active client with these credentials. A slow hash guards the secret at rest; a
     verified pair is remembered for ten minutes (while the client keeps that secret), so
     each request does not pay for it."""
+    if not KEY.fullmatch(key):  # nothing a client could be called is looked up or kept
+        return None
     fingerprint = _fingerprint(key, secret)
     now = timezone.now().timestamp()
     with _lock:
@@ -332,6 +335,10 @@ def store(
     if len(set(ids)) != len(ids):
         raise _invalid("statements", "statements: two statements of the batch share an id")
     with writes.queued(), transaction.atomic():
+        # The clock first: it orders this organisation's writers (PostgreSQL), so the lookup
+        # below sees what a concurrent writer of the same id committed, and answers 409 or
+        # "stored already", never a duplicate key.
+        now = _stored_from(client.organisation_id, len(prepared))
         existing = {
             str(s.statement_id): s
             for s in Statement.objects.filter(
@@ -348,7 +355,7 @@ def store(
                 raise DomainError(
                     ErrorCode.CONFLICT, f"statement {data['id']} is stored already, differently"
                 )
-        _write(client, fresh, version)
+        _write(client, fresh, version, now)
         for sha2, (content_type, content) in (files or {}).items():
             Attachment.objects.get_or_create(
                 organisation_id=client.organisation_id,
@@ -402,11 +409,11 @@ STATEMENT_COLUMNS = {
 REFERENCE_COLUMNS = {"statement_id": "bigint", "kind": "text", "value": "text"}
 
 
-def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
-    """Insert a batch's rows and their references, a few plain INSERTs for the lot."""
+def _write(client: LrsClient, batch: list[dict[str, Any]], version: str, now: datetime) -> None:
+    """Insert a batch's rows and their references, a few plain INSERTs for the lot; the
+    first statement is stored at ``now``, the next a microsecond later, and so on."""
     if not batch:
         return
-    now = _stored_from(client.organisation_id, len(batch))
     voids = []
     rows = []
     targeting = False  # whether a statement of the batch points at another
@@ -468,12 +475,15 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None
 
 
 _TICK = timedelta(microseconds=1)
+# The time is read with clock_timestamp() once the row's lock is held, not before the wait:
+# a writer queued behind others must not get a stored time long before its commit (clients
+# read up to X-Experience-API-Consistent-Through, one second before now).
 CLOCK_SQL = """
     INSERT INTO records_clock (organisation_id, last)
-    VALUES (%(org)s, GREATEST(%(end)s,
+    VALUES (%(org)s, GREATEST(clock_timestamp() + %(n)s - %(tick)s,
             (SELECT max(stored) FROM records_statement WHERE organisation_id = %(org)s) + %(n)s))
-    ON CONFLICT (organisation_id)
-    DO UPDATE SET last = GREATEST(EXCLUDED.last, records_clock.last + %(n)s)
+    ON CONFLICT (organisation_id) DO UPDATE SET last = GREATEST(
+        clock_timestamp() + %(n)s - %(tick)s, records_clock.last + %(n)s)
     RETURNING last
 """
 
@@ -481,15 +491,15 @@ CLOCK_SQL = """
 def _stored_from(organisation_id: int, count: int) -> datetime:
     """The ``stored`` time of a batch's first statement: now, or just after the last one
     given, so that ``stored`` grows strictly and, on PostgreSQL, in commit order."""
-    now = timezone.now()
     if connection.vendor == "postgresql":
         span = timedelta(microseconds=count)
-        params: dict[str, Any] = {"org": organisation_id, "end": now + span - _TICK, "n": span}
+        params: dict[str, Any] = {"org": organisation_id, "n": span, "tick": _TICK}
         with connection.cursor() as cursor:
             cursor.execute(CLOCK_SQL, params)
             (last,) = cursor.fetchone()
         return last - span + _TICK
     # SQLite runs one writing transaction at a time: the last stored time is enough.
+    now = timezone.now()
     last = (
         Statement.objects.filter(organisation_id=organisation_id)
         .order_by("-stored")
