@@ -1,10 +1,9 @@
 """Credentials in public: the verification page, downloads for the learner's wallet,
-revocation, the keys and status lists verifiers fetch, and workshop calendars."""
+revocation, and the keys and status lists verifiers fetch."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib import messages
@@ -19,15 +18,9 @@ from django.views.decorators.http import require_POST
 from edubridge.core.errors import DomainError
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can
-from edubridge.training import credentials, ical, jose, keys
+from edubridge.training import credentials, jose, keys
 from edubridge.training.forms import RevokeForm, VerifyForm
-from edubridge.training.models import (
-    Cohort,
-    Credential,
-    EnrolmentStatus,
-    TrainingCentre,
-    Workshop,
-)
+from edubridge.training.models import Credential
 
 
 def _credential_for(request: HttpRequest, identifier: str) -> Credential:
@@ -123,31 +116,3 @@ def status_list(request: HttpRequest, slug: str) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = "max-age=300"
     return response
-
-
-def _ics(
-    name: str, workshops: Iterable[Workshop], filename: str, *, links: bool = False
-) -> HttpResponse:
-    response = HttpResponse(
-        ical.calendar(name, workshops, links=links), content_type="text/calendar; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
-def cohort_calendar(request: HttpRequest, identifier: str) -> HttpResponse:
-    cohort = get_object_or_404(Cohort, identifier=identifier)
-    insider = (
-        cohort.enrolments.filter(participant_id=request.user.pk or 0)
-        .exclude(status=EnrolmentStatus.WITHDRAWN)
-        .exists()
-    ) or can(request.user, Action.TRAINING_VIEW, cohort)
-    workshops = cohort.workshops.select_related("cohort")
-    return _ics(cohort.title, workshops, f"cohort-{identifier}.ics", links=insider)
-
-
-def centre_calendar(request: HttpRequest, slug: str) -> HttpResponse:
-    """A feed to subscribe to: every workshop of the centre's cohorts."""
-    centre = get_object_or_404(TrainingCentre, slug=slug)
-    workshops = Workshop.objects.filter(cohort__centre=centre).select_related("cohort")
-    return _ics(centre.name, workshops, f"centre-{slug}.ics")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from edubridge.core.models import Country, Organisation
+from edubridge.core.policy import Action
 
 
 class TrainingCentre(models.Model):
@@ -232,8 +233,8 @@ class Enrolment(models.Model):
     def granted_to(self, user_id: int | None, action: str) -> bool:
         """The participant submits and sees their own; the cohort's trainers see it."""
         if user_id == self.participant_id:
-            return action in ("training.evidence_submit", "training.view")
-        return action == "training.view" and self.cohort.granted_to(user_id, action)
+            return action in (Action.EVIDENCE_SUBMIT, Action.TRAINING_VIEW)
+        return action == Action.TRAINING_VIEW and self.cohort.granted_to(user_id, action)
 
 
 class Attendance(models.Model):

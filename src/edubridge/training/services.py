@@ -134,6 +134,11 @@ def create_programme(
     return programme
 
 
+def _next_position(siblings: Any) -> int:
+    """One after the last position of ``siblings`` (a programme's requirements or modules)."""
+    return (siblings.aggregate(m=Max("position"))["m"] or 0) + 1
+
+
 def level_of(competency: Item) -> int | None:
     """The progression level a UNESCO competency sits at: its code ends in A, D or C."""
     suffix = competency.human_coding_scheme.rsplit(".", 1)[-1]
@@ -148,7 +153,6 @@ def add_requirement(
     if chosen not in Level.values:
         raise _invalid("level", "choose Acquire, Deepen or Create")
     with transaction.atomic():
-        last = programme.requirements.aggregate(m=Max("position"))["m"]
         try:
             with transaction.atomic():
                 requirement = Requirement.objects.create(
@@ -156,7 +160,7 @@ def add_requirement(
                     competency=competency,
                     level=chosen,
                     evidence=_text(evidence, "evidence", 2000),
-                    position=(last or 0) + 1,
+                    position=_next_position(programme.requirements),
                 )
         except IntegrityError as clash:
             raise DomainError(
@@ -177,12 +181,11 @@ def add_requirement(
 def add_module(by: Actor, programme: Programme, *, title: str, resource: Any = None) -> Module:
     require(by, Action.PROGRAMME_MANAGE, programme)
     with transaction.atomic():
-        last = programme.modules.aggregate(m=Max("position"))["m"]
         module = Module.objects.create(
             programme=programme,
             title=_text(title, "title", 200),
             resource=resource,
-            position=(last or 0) + 1,
+            position=_next_position(programme.modules),
         )
         audit.record(by, "training.module.add", module, organisation=programme.organisation)
     return module

@@ -22,12 +22,12 @@ urlpatterns = [
     path("training/cohorts/<uuid:identifier>/enrol/", views.enrol_self, name="cohort-enrol"),
     path(
         "training/cohorts/<uuid:identifier>/calendar.ics",
-        credential_views.cohort_calendar,
+        views.cohort_calendar,
         name="cohort-calendar",
     ),
     path(
         "training/centres/<slug:slug>/calendar.ics",
-        credential_views.centre_calendar,
+        views.centre_calendar,
         name="centre-calendar",
     ),
     path(

@@ -5,6 +5,7 @@ cascade report, and credential verification. Views parse and show; services deci
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -25,7 +26,7 @@ from edubridge.core.downloads import sandboxed
 from edubridge.core.errors import DomainError
 from edubridge.core.policy import Action, can, organisations_where
 from edubridge.standards.models import Item
-from edubridge.training import activity, cascade, criteria, radar, reports, services
+from edubridge.training import activity, cascade, criteria, ical, radar, reports, services
 from edubridge.training.forms import (
     CentreForm,
     CohortForm,
@@ -557,3 +558,31 @@ def cascade_report(request: HttpRequest, identifier: str) -> HttpResponse:
             "picture": cascade.svg(tree, _("Cascade of %(title)s") % {"title": shown.title}),
         },
     )
+
+
+def _ics(
+    name: str, workshops: Iterable[Workshop], filename: str, *, links: bool = False
+) -> HttpResponse:
+    response = HttpResponse(
+        ical.calendar(name, workshops, links=links), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def cohort_calendar(request: HttpRequest, identifier: str) -> HttpResponse:
+    cohort = get_object_or_404(Cohort, identifier=identifier)
+    insider = (
+        cohort.enrolments.filter(participant_id=request.user.pk or 0)
+        .exclude(status=EnrolmentStatus.WITHDRAWN)
+        .exists()
+    ) or can(request.user, Action.TRAINING_VIEW, cohort)
+    workshops = cohort.workshops.select_related("cohort")
+    return _ics(cohort.title, workshops, f"cohort-{identifier}.ics", links=insider)
+
+
+def centre_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """A feed to subscribe to: every workshop of the centre's cohorts."""
+    centre = get_object_or_404(TrainingCentre, slug=slug)
+    workshops = Workshop.objects.filter(cohort__centre=centre).select_related("cohort")
+    return _ics(centre.name, workshops, f"centre-{slug}.ics")
