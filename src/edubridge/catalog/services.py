@@ -27,6 +27,7 @@ from edubridge.catalog import licences, search
 from edubridge.catalog.models import (
     Alignment,
     AlignmentType,
+    AssessmentItem,
     Collection,
     CollectionEntry,
     ContentFile,
@@ -39,6 +40,7 @@ from edubridge.catalog.models import (
     VersionStatus,
     canonical_uuid,
 )
+from edubridge.catalog.packages import qti
 from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
@@ -352,6 +354,33 @@ def align(
             summary=f"{version} {alignment_type} {item}"[:300],
         )
     return alignment
+
+
+def add_items(by: Actor, version: ResourceVersion, items: list[qti.Item]) -> int:
+    """Add assessment items to a draft version, after those it has."""
+    _manage(by, version.resource)
+    with transaction.atomic():
+        _draft(version)
+        start = version.items.count()
+        AssessmentItem.objects.bulk_create(
+            [
+                AssessmentItem(
+                    version=version,
+                    position=start + n,
+                    identifier=item.identifier,
+                    data=item.to_json(),
+                )
+                for n, item in enumerate(items)
+            ]
+        )
+        audit.record(
+            by,
+            "version.items",
+            version,
+            organisation=version.resource.owner,
+            changes={"items": [None, len(items)]},
+        )
+    return len(items)
 
 
 def publish_version(by: Actor, version: ResourceVersion) -> ResourceVersion:

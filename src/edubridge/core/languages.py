@@ -1,4 +1,6 @@
-"""BCP 47 language tags: validation and names from CLDR in the active language."""
+"""BCP 47 language tags: validation, names from CLDR in the active language, direction."""
+
+import functools
 
 from babel import Locale, UnknownLocaleError
 
@@ -20,3 +22,13 @@ def language_name(tag: str) -> str:
     except (ValueError, UnknownLocaleError):
         return tag
     return str(locale.get_display_name(current_locale()) or tag)
+
+
+@functools.lru_cache(maxsize=256)
+def right_to_left(tag: str) -> bool:
+    """Whether the language is written right to left (CLDR's character order)."""
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return False
+    return bool(locale.character_order == "right-to-left")

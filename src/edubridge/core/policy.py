@@ -56,6 +56,10 @@ class Action(StrEnum):
     TRAINING_VIEW = "training.view"
     EVIDENCE_SUBMIT = "training.evidence_submit"
     CREDENTIAL_REVOKE = "training.credential_revoke"
+    L10N_VIEW = "localization.view"
+    L10N_MANAGE = "localization.manage"
+    L10N_TRANSLATE = "localization.translate"
+    L10N_REVIEW = "localization.review"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -82,10 +86,25 @@ RULES: dict[Action, frozenset[Role]] = {
     # Only the participant (a grant of the enrolment, below) submits their evidence.
     Action.EVIDENCE_SUBMIT: frozenset(),
     Action.CREDENTIAL_REVOKE: frozenset({Role.ADMIN}),
+    Action.L10N_VIEW: _STAFF,
+    # Open projects, own stages, re-align (the curriculum specialist), keep memory and glossary.
+    Action.L10N_MANAGE: frozenset({Role.ADMIN, Role.CURATOR}),
+    Action.L10N_TRANSLATE: frozenset({Role.ADMIN, Role.CURATOR, Role.TRANSLATOR, Role.REVIEWER}),
+    # Resolve cultural findings, dismiss checks and sign off: the target country's reviewers.
+    Action.L10N_REVIEW: frozenset({Role.ADMIN, Role.REVIEWER}),
 }
 # Actions an object may grant a person whatever their roles, through its ``granted_to``:
 # a cohort's trainers (a seed teacher leading at home), a participant's own enrolment.
-PERSONAL_GRANTS = frozenset({Action.COHORT_MANAGE, Action.TRAINING_VIEW, Action.EVIDENCE_SUBMIT})
+# A localisation project lets its source organisation's staff follow it and curators help run it.
+PERSONAL_GRANTS = frozenset(
+    {
+        Action.COHORT_MANAGE,
+        Action.TRAINING_VIEW,
+        Action.EVIDENCE_SUBMIT,
+        Action.L10N_VIEW,
+        Action.L10N_MANAGE,
+    }
+)
 # Actions on the node as a whole: operators only.
 NODE_ACTIONS = frozenset({Action.NODE_ADMIN, Action.ORGANISATION_CREATE})
 
@@ -104,6 +123,12 @@ def roles_of(user: Actor, organisation: Organisation) -> frozenset[Role]:
             frozenset(Role(r) for r in membership.roles) if membership else frozenset()
         )
     return cache[organisation.pk]
+
+
+def roles_of_id(user_id: int, organisation: Organisation) -> frozenset[Role]:
+    """The roles a user holds in an organisation, for objects that grant by another's roles."""
+    membership = Membership.objects.filter(user_id=user_id, organisation=organisation).first()
+    return frozenset(Role(r) for r in membership.roles) if membership else frozenset()
 
 
 def organisation_of(obj: Model) -> Organisation | None:
