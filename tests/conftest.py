@@ -15,6 +15,7 @@ from edubridge.core import services
 from edubridge.core.countries import ensure_countries
 from edubridge.core.models import Country, Organisation, Role
 from edubridge.core.policy import SYSTEM
+from edubridge.localization import memory
 from edubridge.records import services as records_services
 from edubridge.standards import services as standards_services
 from edubridge.standards.demo import HERE
@@ -28,12 +29,15 @@ PASSWORD = "a-long-test-password"
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    """The shared cache and the LRS's per-worker memory of its clients start empty."""
+    """The shared cache, the LRS's per-worker memory of its clients and the translation
+    memory's in-process indexes start empty."""
     cache.clear()
     records_services.forget_clients()
+    memory.forget()
     yield
     cache.clear()
     records_services.forget_clients()
+    memory.forget()
 
 
 def make_user(username: str, **extra):

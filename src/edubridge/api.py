@@ -8,6 +8,7 @@ from edubridge.core.api import router as core_router
 from edubridge.core.api_auth import signed_in
 from edubridge.governance.api import router as governance_router
 from edubridge.learning.api import router as learning_router
+from edubridge.localization.api import router as localization_router
 from edubridge.training.api import router as training_router
 
 api = NinjaAPI(
@@ -24,3 +25,4 @@ api.add_router("/", governance_router)
 api.add_router("/", catalog_router)
 api.add_router("/", learning_router)
 api.add_router("/", training_router)
+api.add_router("/", localization_router)

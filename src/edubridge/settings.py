@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "edubridge.learning",
     "edubridge.records",
     "edubridge.training",
+    "edubridge.localization",
 ]
 
 MIDDLEWARE = [
@@ -226,3 +227,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": _env("LOG_LEVEL", "WARNING")},
 }
+
+# Machine translation offered in the localisation editor: none unless a LibreTranslate-
+# compatible server is given (the node then sends it the texts it is asked to translate).
+EDUBRIDGE_MT_BACKENDS: list[object] = (
+    [
+        (
+            "edubridge.localization.mt.LibreTranslate",
+            {"url": _env("LIBRETRANSLATE_URL"), "api_key": _env("LIBRETRANSLATE_KEY")},
+        )
+    ]
+    if _env("LIBRETRANSLATE_URL")
+    else []
+)

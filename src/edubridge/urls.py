@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("edubridge.learning.urls")),
     path("", include("edubridge.records.urls")),
     path("", include("edubridge.training.urls")),
+    path("", include("edubridge.localization.urls")),
     path("api/v1/", api.urls),
     path("ims/case/v1p1/", include((case_api.urls("1.1"), "case-v1p1"))),
     path("ims/case/v1p0/", include((case_api.urls("1.0"), "case-v1p0"))),

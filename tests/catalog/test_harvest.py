@@ -112,11 +112,11 @@ def _identifiers(node: Node) -> set[str]:
 
 def test_a_node_harvests_another_incrementally_and_keeps_the_origin(node_a, node_b):
     local = _identifiers(node_a)
-    assert len(local) == 4  # the demo's three resources and its item bank
+    assert len(local) == 5  # the demo's four resources and its item bank
 
     first = node_b.cli("harvest", f"{node_a.url}/oai")
     assert first.returncode == 0, first.stderr
-    assert "4 new, 0 updated, 0 deleted, 0 skipped" in first.stdout
+    assert "5 new, 0 updated, 0 deleted, 0 skipped" in first.stdout
 
     node_b.start()
     assert _identifiers(node_b) == local  # the same resources, under the same identifiers

@@ -123,6 +123,9 @@ def resource_page(request: HttpRequest, identifier: str) -> HttpResponse:
             "versions": versions,
             "json_ld": json_ld,
             "manager": manager,
+            # Who may open a localisation project: a curator of any organisation.
+            "localiser": not resource.harvested
+            and organisations_where(request.user, Action.L10N_MANAGE).exists(),
             "packages": not resource.harvested
             and resource.versions.filter(status=VersionStatus.PUBLISHED).exists(),
             "has_items": resource.versions.filter(

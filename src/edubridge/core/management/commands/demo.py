@@ -8,6 +8,7 @@ from edubridge.core import demo
 from edubridge.core.policy import SYSTEM
 from edubridge.core.server import serve
 from edubridge.learning import demo as learning_demo
+from edubridge.localization import demo as localization_demo
 from edubridge.standards import demo as standards_demo
 from edubridge.standards import services
 from edubridge.training import demo as training_demo
@@ -16,7 +17,7 @@ from edubridge.training import demo as training_demo
 class Command(BaseCommand):
     help = (
         "Migrate, load the demo (partners, users, frameworks, crosswalk, resources, a practice"
-        " item bank, a seed-teacher cascade with credentials), and serve."
+        " item bank, a seed-teacher cascade with credentials, localisation projects), and serve."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         catalog_demo.load()
         learning_demo.load()
         training_demo.load()
+        localization_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")

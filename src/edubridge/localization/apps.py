@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class LocalizationConfig(AppConfig):
+    name = "edubridge.localization"
+    verbose_name = "Localisation"
