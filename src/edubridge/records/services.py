@@ -11,7 +11,7 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -339,13 +339,17 @@ def store(
         # below sees what a concurrent writer of the same id committed, and answers 409 or
         # "stored already", never a duplicate key.
         now = _stored_from(client.organisation_id, len(prepared))
-        existing = {
-            str(s.statement_id): s
-            for s in Statement.objects.filter(
-                organisation_id=client.organisation_id,
-                statement_id__in=_stored_ids(client, given) if given else [],
-            )
-        }
+        existing = (
+            {
+                str(s.statement_id): s
+                for s in Statement.objects.filter(
+                    organisation_id=client.organisation_id,
+                    statement_id__in=_stored_ids(client, given),
+                )
+            }
+            if given
+            else {}
+        )
         fresh = []
         for data in prepared:
             old = existing.get(data["id"])
@@ -488,6 +492,12 @@ CLOCK_SQL = """
 """
 
 
+LAST_STORED_SQL = (
+    f"SELECT stored FROM {Statement._meta.db_table} WHERE organisation_id = %s"  # noqa: S608
+    " ORDER BY stored DESC LIMIT 1"
+)
+
+
 def _stored_from(organisation_id: int, count: int) -> datetime:
     """The ``stored`` time of a batch's first statement: now, or just after the last one
     given, so that ``stored`` grows strictly and, on PostgreSQL, in commit order."""
@@ -498,15 +508,16 @@ def _stored_from(organisation_id: int, count: int) -> datetime:
             cursor.execute(CLOCK_SQL, params)
             (last,) = cursor.fetchone()
         return last - span + _TICK
-    # SQLite runs one writing transaction at a time: the last stored time is enough.
+    # SQLite runs one writing transaction at a time: the last stored time is enough. Read
+    # in SQL: the ORM's building of this one query was a fifth of a single POST's time.
     now = timezone.now()
-    last = (
-        Statement.objects.filter(organisation_id=organisation_id)
-        .order_by("-stored")
-        .values_list("stored", flat=True)
-        .first()
-    )
-    return max(now, last + _TICK) if last is not None else now
+    with connection.cursor() as cursor:
+        cursor.execute(LAST_STORED_SQL, [organisation_id])
+        row = cursor.fetchone()
+    if row is None:
+        return now
+    last = row[0] if isinstance(row[0], datetime) else datetime.fromisoformat(row[0])
+    return max(now, last.replace(tzinfo=UTC) + _TICK)
 
 
 def _iso(moment: datetime) -> str:
