@@ -16,6 +16,14 @@ def normalise_language(tag: str) -> str:
     return str(locale).replace("_", "-")
 
 
+def same_language(a: str, b: str) -> bool:
+    """Whether two tags name the same language ("sw-ke" and "sw_KE" do; unknown tags never)."""
+    try:
+        return normalise_language(a).lower() == normalise_language(b).lower()
+    except ValueError:
+        return False
+
+
 def language_name(tag: str) -> str:
     try:
         locale = Locale.parse(tag.replace("-", "_"))

@@ -17,7 +17,6 @@ from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, can
 from edubridge.localization import services
 from edubridge.localization.models import Project, Unit
-from edubridge.localization.views import projects_for
 from edubridge.problems import problem
 
 router = Router(tags=["localisation"])
@@ -61,7 +60,7 @@ class SaveIn(Schema):
 
 
 def _project(request: AuthedRequest, identifier: str) -> Project:
-    found = get_object_or_404(projects_for(request.auth), identifier=identifier)
+    found = get_object_or_404(services.visible(request.auth), identifier=identifier)
     if not can(request.auth, Action.L10N_VIEW, found):
         raise DomainError(ErrorCode.NOT_FOUND, "No such project.")
     return found
@@ -70,7 +69,7 @@ def _project(request: AuthedRequest, identifier: str) -> Project:
 @router.get("/l10n/projects", response=list[ProjectOut])
 def list_projects(request: AuthedRequest) -> list[dict[str, Any]]:
     """The localisation projects of the caller's organisations, on either side."""
-    return [services.summary(p) for p in projects_for(request.auth)[:500]]
+    return [services.summary(p) for p in services.visible(request.auth)[:500]]
 
 
 @router.get("/l10n/projects/{identifier}", response=ProjectOut)

@@ -19,7 +19,7 @@ from django.core.files.storage import default_storage
 from lxml import etree
 from lxml import html as lxml_html
 
-from edubridge.catalog.models import ResourceVersion, in_language
+from edubridge.catalog.models import ContentFile, ResourceVersion, in_language
 from edubridge.catalog.packages import qti
 
 # Elements whose text is one unit when no other of them is inside.
@@ -47,6 +47,11 @@ class Extracted:
     max_length: int | None = None
 
 
+def localisable(file: ContentFile) -> bool:
+    """Whether a file of the version is a page whose text is translated and rebuilt."""
+    return file.media_type in HTML_TYPES and file.size <= MAX_PAGE_BYTES
+
+
 def extract(version: ResourceVersion, language: str) -> list[Extracted]:
     """Every translatable string of ``version``, its texts read in ``language``."""
     metadata = version.metadata or {}
@@ -58,7 +63,7 @@ def extract(version: ResourceVersion, language: str) -> list[Extracted]:
             Extracted("description", description, False, "Description of the resource", 5000)
         )
     for file in version.files.all():
-        if file.media_type in HTML_TYPES and file.size <= MAX_PAGE_BYTES:
+        if localisable(file):
             with default_storage.open(file.storage_name) as handle:
                 out.extend(page_units(file.path, handle.read()))
     for row in version.items.all():

@@ -12,21 +12,21 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from edubridge.catalog.models import ResourceVersion, VersionStatus
 from edubridge.catalog.xmltext import UNSAFE
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
-from edubridge.core.languages import normalise_language
+from edubridge.core.languages import normalise_language, same_language
 from edubridge.core.models import Country, Membership, Organisation
-from edubridge.core.policy import Action, Actor, can, require
+from edubridge.core.policy import Action, Actor, can, is_operator, organisations_where, require
 from edubridge.localization import checks, culture, extract, inline, memory, po, realign, xliff
 from edubridge.localization.files import Incoming, Outgoing, Parsed, Rejected
 from edubridge.localization.models import (
@@ -510,14 +510,6 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     untranslated: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-def _same_language(a: str, b: str) -> bool:
-    try:
-        return normalise_language(a).lower() == normalise_language(b).lower()
-    except ValueError:
-        return False
 
 
 def parse_file(project: Project, data: bytes, name: str) -> tuple[Parsed, dict[str, Unit]]:
@@ -527,7 +519,7 @@ def parse_file(project: Project, data: bytes, name: str) -> tuple[Parsed, dict[s
     if head.startswith(b"<"):
         by_key = {f"u{u.position}": u for u in units}
         parsed = xliff.load(data, {k: (u.source, u.markup) for k, u in by_key.items()}, name)
-        if not _same_language(parsed.source_language, project.source_language):
+        if not same_language(parsed.source_language, project.source_language):
             raise Rejected(
                 f"{name}: its source language is {parsed.source_language!r}, this project's"
                 f" is {project.source_language}"
@@ -535,7 +527,7 @@ def parse_file(project: Project, data: bytes, name: str) -> tuple[Parsed, dict[s
     else:
         by_key = {u.key: u for u in units}
         parsed = po.load(data, name)
-    if not _same_language(parsed.target_language, project.target_language):
+    if not same_language(parsed.target_language, project.target_language):
         raise Rejected(
             f"{name}: its target language is {parsed.target_language or 'not given'!r},"
             f" this project's is {project.target_language}"
@@ -552,12 +544,7 @@ def _verify(incoming: Incoming, unit: Unit | None) -> Unit:
         raise Rejected(f"{incoming.where}: the source text was changed ({incoming.source[:80]!r})")
     if incoming.target and not inline.same_codes(unit.source, incoming.target, unit.markup):
         problem = checks.Codes().check(
-            checked(
-                Unit(source=unit.source, target=incoming.target, markup=unit.markup),
-                unit.project,
-                [],
-                set(),
-            )
+            checks.Checked(unit.source, incoming.target, unit.markup, unit.project.target_language)
         )
         raise Rejected(
             f"{incoming.where}: placeholders or markup differ from the source ({problem})"
@@ -821,3 +808,14 @@ def summary(project: Project) -> dict[str, object]:
         "units": counts["total"],
         "translated": counts["translated"],
     }
+
+
+def visible(user: Actor) -> QuerySet[Project]:
+    """The projects ``user`` may see: of their organisations, on either side."""
+    rows = Project.objects.select_related(
+        "source_version__resource", "organisation", "source_organisation", "country"
+    )
+    if is_operator(user):
+        return rows
+    orgs = organisations_where(user, Action.L10N_VIEW)
+    return rows.filter(Q(organisation__in=orgs) | Q(source_organisation__in=orgs))

@@ -34,7 +34,7 @@ def _files(project: Project, targets: dict[str, str]) -> list[Upload]:
     for file in project.source_version.files.all():
         with default_storage.open(file.storage_name) as handle:
             data = handle.read()
-        if file.media_type in extract.HTML_TYPES and file.size <= extract.MAX_PAGE_BYTES:
+        if extract.localisable(file):
             data = extract.rebuild_page(
                 file.path, data, targets, project.target_language, project.rtl
             )

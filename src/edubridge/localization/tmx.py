@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
-from edubridge.core.languages import normalise_language
+from edubridge.core.languages import normalise_language, same_language
 from edubridge.core.safexml import UnsafeXml, parse
 from edubridge.localization import inline
 from edubridge.localization.files import Rejected, indent
@@ -78,13 +78,13 @@ def _read(seg: etree._Element) -> str:
 
 
 def _same(tag: str, wanted: str, *, exact: bool) -> bool:
-    """Exactly the same tag; or else en-US for en and en for en-US (never en-GB for en-US)."""
+    """Exactly the same language; or else en-US for en and en for en-US (never en-GB for en-US)."""
+    if same_language(tag, wanted) or exact:
+        return same_language(tag, wanted)
     try:
         ours, theirs = normalise_language(tag).lower(), normalise_language(wanted).lower()
     except ValueError:
         return False
-    if exact or ours == theirs:
-        return ours == theirs
     return ours.split("-")[0] == theirs.split("-")[0] and ("-" not in ours or "-" not in theirs)
 
 

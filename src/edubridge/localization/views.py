@@ -22,7 +22,7 @@ from edubridge.catalog.models import ResourceVersion, VersionStatus
 from edubridge.core.errors import DomainError
 from edubridge.core.htmx import HtmxHttpRequest
 from edubridge.core.models import Organisation
-from edubridge.core.policy import Action, can, is_operator, organisations_where
+from edubridge.core.policy import Action, can, organisations_where
 from edubridge.localization import checks, memory, mt, realign, services, signoff, tmx
 from edubridge.localization.files import Rejected
 from edubridge.localization.forms import (
@@ -35,7 +35,6 @@ from edubridge.localization.forms import (
     TermForm,
 )
 from edubridge.localization.models import (
-    STAGES,
     Category,
     Finding,
     FindingStatus,
@@ -51,19 +50,8 @@ from edubridge.localization.models import (
 PER_PAGE = 20
 
 
-def projects_for(user: Any) -> QuerySet[Project]:
-    """The projects ``user`` may see: of their organisations, on either side."""
-    rows = Project.objects.select_related(
-        "source_version__resource", "organisation", "source_organisation", "country"
-    )
-    if is_operator(user):
-        return rows
-    orgs = organisations_where(user, Action.L10N_VIEW)
-    return rows.filter(Q(organisation__in=orgs) | Q(source_organisation__in=orgs))
-
-
 def _project(request: HttpRequest, identifier: Any, action: Action = Action.L10N_VIEW) -> Project:
-    project = get_object_or_404(projects_for(request.user), identifier=identifier)
+    project = get_object_or_404(services.visible(request.user), identifier=identifier)
     if not can(request.user, action, project):
         raise PermissionDenied
     return project
@@ -82,7 +70,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         request,
         "localization/projects.html",
         {
-            "projects": [(p, services.progress(p)) for p in projects_for(request.user)[:200]],
+            "projects": [(p, services.progress(p)) for p in services.visible(request.user)[:200]],
             "can_open": managed.exists(),
             "glossaries": managed,
         },
@@ -149,9 +137,6 @@ def project(request: HttpRequest, identifier: str) -> HttpResponse:
         {
             "project": shown,
             "stages": [(s, forms.get(s.pk)) for s in stages],
-            "stage_index": STAGES.index(Stage(shown.stage))
-            if shown.stage in STAGES
-            else len(STAGES),
             "progress": services.progress(shown),
             "blockers": services.blockers(shown) if shown.stage != "done" else [],
             "can_advance": Stage(shown.stage) in services.ADVANCE
