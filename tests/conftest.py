@@ -174,3 +174,31 @@ def sign_in(page: Page, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.locator("main").get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+@pytest.fixture
+def agreement(operator):
+    """agreement(provider, recipient, datasets, **terms): signed by both, in force today."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from edubridge.governance import services as governance
+
+    def make(provider: Organisation, recipient: Organisation, datasets, **terms):
+        today = timezone.localdate()
+        values = {
+            "title": f"{provider.slug} to {recipient.slug}",
+            "purposes": "Joint research on AI-literacy teaching",
+            "datasets": list(datasets),
+            "legal_basis": "consent",
+            "starts_on": today,
+            "expires_on": today + timedelta(days=365),
+            **terms,
+        }
+        made = governance.propose(operator, provider, recipient, **values)
+        for party in (provider, recipient):
+            governance.sign(operator, made, party)
+        return made
+
+    return make

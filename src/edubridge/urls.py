@@ -3,7 +3,6 @@ from django.urls import include, path
 
 from edubridge.api import api
 from edubridge.core import views as core_views
-from edubridge.governance import views as governance_views
 from edubridge.standards import case_api
 
 admin.site.site_header = "EduBridge"
@@ -11,7 +10,7 @@ admin.site.site_title = "EduBridge"
 
 urlpatterns = [
     path("", include("edubridge.core.urls")),
-    path("data-map/", governance_views.data_map, name="data-map"),
+    path("", include("edubridge.governance.urls")),
     path("", include("edubridge.standards.urls")),
     path("", include("edubridge.catalog.urls")),
     path("", include("edubridge.learning.urls")),

@@ -11,12 +11,25 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from edubridge.core.policy import SYSTEM
+from edubridge.governance.models import TransferDecision
 from edubridge.records import services
 from edubridge.records.export import pseudonym
 from edubridge.records.models import LrsClient, Reference, Statement
 
 pytestmark = pytest.mark.django_db
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
+
+
+@pytest.fixture
+def sister(org_a, agreement):
+    """A partner in the same country, with an agreement in force to read org A's records."""
+    from edubridge.core import services as core
+
+    partner = core.create_organisation(
+        SYSTEM, slug="org-c", name="Org C Normal School", kind="university", country="CN"
+    )
+    agreement(org_a, partner, ["learning-records"])
+    return partner
 
 
 @pytest.fixture
@@ -236,14 +249,14 @@ def test_the_pseudonymised_export_hides_every_learner(lrs, org_a, org_b, tmp_pat
     assert "mailto:a@example.org" in stored.read_text()
 
 
-def test_a_partner_reads_shared_statements_pseudonymised(lrs, org_a, org_b):
+def test_a_partner_reads_shared_statements_pseudonymised(lrs, org_a, sister):
     lrs.post(answered("amina"))
-    services.create_client(SYSTEM, org_b, name="partner", key="partner", secret="partner-secret")
+    services.create_client(SYSTEM, sister, name="partner", key="partner", secret="partner-secret")
     partner = XapiClient("partner", "partner-secret")
     assert partner.get().json()["statements"] == []
     out = StringIO()
-    call_command("lrs", "share", "--org", "org-a", "--with", "org-b", stdout=out)
-    assert "org-b reads, pseudonymised, the statements of org-a" in out.getvalue()
+    call_command("lrs", "share", "--org", "org-a", "--with", "org-c", stdout=out)
+    assert "org-c reads, pseudonymised, the statements of org-a" in out.getvalue()
     seen = partner.get().json()["statements"]
     assert len(seen) == 1 and "mailto:" not in json.dumps(seen)
     assert seen[0]["actor"] == pseudonym(org_a, {"mbox": "mailto:amina@example.org"})
@@ -252,10 +265,31 @@ def test_a_partner_reads_shared_statements_pseudonymised(lrs, org_a, org_b):
     agent = json.dumps({"mbox": "mailto:amina@example.org"})
     assert partner.get(agent=agent).json()["statements"] == []  # no lookup by real identity
     assert lrs.get().json()["statements"][0]["actor"]["mbox"] == "mailto:amina@example.org"
-    call_command("lrs", "share", "--org", "org-a", "--with", "org-b", "--stop", stdout=out)
+    call_command("lrs", "share", "--org", "org-a", "--with", "org-c", "--stop", stdout=out)
     assert partner.get().json()["statements"] == []
     with pytest.raises(CommandError, match="already"):
         call_command("lrs", "share", "--org", "org-a", "--with", "org-a")
+
+
+def test_sharing_across_a_border_asks_the_transfer_gate(lrs, org_a, org_b, agreement):
+    """China's pack asks each learner's consent to a transfer abroad, which a shared store
+    that gives every statement cannot honour; without an agreement nothing is shared."""
+    with pytest.raises(
+        CommandError, match=r"allowed only aggregate: .*would be allowed with: A data-sharing"
+    ):
+        call_command("lrs", "share", "--org", "org-a", "--with", "org-b")
+    agreement(
+        org_a,
+        org_b,
+        ["learning-records"],
+        safeguards=["impact_assessment", "notify_subjects", "contract_clauses", "authority_filing"],
+    )
+    with pytest.raises(
+        CommandError, match=r"allowed only consented_only: .*consent to a transfer abroad"
+    ):
+        call_command("lrs", "share", "--org", "org-a", "--with", "org-b")
+    assert not services.Share.objects.exists()
+    assert TransferDecision.objects.filter(flow="lrs.share").count() == 2
 
 
 def test_ids_the_lrs_gives_are_time_ordered(lrs):
@@ -293,10 +327,10 @@ def test_a_large_batch_is_written_in_parts_and_found_whole(org_a):
     assert {s["id"] for s in page.statements} == set(ids)
 
 
-def test_since_and_until_across_a_partners_store(lrs, org_a, org_b):
+def test_since_and_until_across_a_partners_store(lrs, org_a, sister):
     """The window holds over several organisations' statements, interleaved in time."""
-    services.create_client(SYSTEM, org_b, name="b", key="b-tool", secret="b-tool-secret")
-    services.share(SYSTEM, org_a, org_b)
+    services.create_client(SYSTEM, sister, name="b", key="b-tool", secret="b-tool-secret")
+    services.share(SYSTEM, org_a, sister)
     own = XapiClient("b-tool", "b-tool-secret")
     moments = []
     for n in range(3):
@@ -362,3 +396,15 @@ def test_a_key_no_client_could_have_is_neither_looked_up_nor_kept(org_a):
     assert services.authenticate("later", "later-secret") is None  # probed before it exists
     services.create_client(SYSTEM, org_a, name="later", key="later", secret="later-secret")
     assert services.authenticate("later", "later-secret") is not None
+
+
+def test_a_share_ends_with_its_agreement(lrs, org_a, sister, operator):
+    lrs.post(answered("amina"))
+    services.create_client(SYSTEM, sister, name="partner", key="partner", secret="partner-secret")
+    partner = XapiClient("partner", "partner-secret")
+    services.share(SYSTEM, org_a, sister)
+    assert len(partner.get().json()["statements"]) == 1
+    from edubridge.governance import services as governance
+
+    governance.revoke(operator, services.Share.objects.get().agreement, org_a, "Study over")
+    assert partner.get().json()["statements"] == []

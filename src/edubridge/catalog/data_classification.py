@@ -1,6 +1,6 @@
 """Classification of the catalog's fields: shared resources are published material."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 _RESOURCES = "while the resource is shared; published versions kept for provenance"
 
@@ -155,4 +155,15 @@ classify(
     id=internal("Order of the change"),
     resource_id=internal("Resource whose search entry changed"),
     stamp=internal("Random stamp of the change"),
+)
+
+dataset(
+    "catalog",
+    "Catalog resources, their versions and files",
+    "catalog.Resource",
+    "catalog.ResourceVersion",
+    "catalog.ContentFile",
+    "catalog.Alignment",
+    "catalog.AssessmentItem",
+    left_out=("catalog.ResourceVersion.created_by",),
 )

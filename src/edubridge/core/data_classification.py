@@ -1,6 +1,6 @@
 """Classification of the core app's fields (docs/specs/data-classification.md)."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 classify(
     "core.Country",
@@ -62,3 +62,5 @@ classify(
     summary=personal("Short description of the object; may name a person"),
     changes=personal("Before and after values; may hold personal fields"),
 )
+
+dataset("members", "Members of an organisation and their accounts", "auth.User", "core.Membership")

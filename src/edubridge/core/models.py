@@ -130,15 +130,38 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix}…)"
 
 
-class AppendOnlyQuerySet(models.QuerySet["AuditEntry"]):
+def _refuse(model: type[models.Model]) -> PermissionError:
+    return PermissionError(f"the {model._meta.verbose_name_plural} is append-only")
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
-        raise PermissionError("the audit log is append-only")
+        raise _refuse(self.model)
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the audit log is append-only")
+        raise _refuse(self.model)
 
 
-class AuditEntry(models.Model):
+class AppendOnly(models.Model):
+    """A log's rows: added, never changed or removed, in bulk or one by one."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Always an INSERT: an entry built with an existing key must not overwrite the original.
+        if not self._state.adding or kwargs.get("update_fields"):
+            raise _refuse(type(self))
+        kwargs["force_insert"] = True
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise _refuse(type(self))
+
+
+class AuditEntry(AppendOnly):
     """One write: who did what, in which organisation, when, with a before/after summary."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -156,8 +179,6 @@ class AuditEntry(models.Model):
     summary = models.CharField(max_length=300)
     changes = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("audit entry")
@@ -165,13 +186,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.summary}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # Always an INSERT: an entry built with an existing key must not overwrite the original.
-        if not self._state.adding or kwargs.get("update_fields"):
-            raise PermissionError("the audit log is append-only")
-        kwargs["force_insert"] = True
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise PermissionError("the audit log is append-only")

@@ -60,6 +60,8 @@ class Action(StrEnum):
     L10N_MANAGE = "localization.manage"
     L10N_TRANSLATE = "localization.translate"
     L10N_REVIEW = "localization.review"
+    AGREEMENT_MANAGE = "governance.agreement_manage"
+    TRANSFER_VIEW = "governance.transfer_view"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -92,6 +94,10 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.L10N_TRANSLATE: frozenset({Role.ADMIN, Role.CURATOR, Role.TRANSLATOR, Role.REVIEWER}),
     # Resolve cultural findings, dismiss checks and sign off: the target country's reviewers.
     Action.L10N_REVIEW: frozenset({Role.ADMIN, Role.REVIEWER}),
+    # Propose, sign and revoke data-sharing agreements: those who answer for the organisation.
+    Action.AGREEMENT_MANAGE: frozenset({Role.ADMIN}),
+    # Check transfers and read the transfer log: administrators and auditors.
+    Action.TRANSFER_VIEW: frozenset({Role.ADMIN, Role.AUDITOR}),
 }
 # Actions an object may grant a person whatever their roles, through its ``granted_to``:
 # a cohort's trainers (a seed teacher leading at home), a participant's own enrolment.

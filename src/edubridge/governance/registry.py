@@ -147,4 +147,66 @@ def problems() -> list[str]:
         found += [
             f"{declaration.model}.{name} is classified but does not exist" for name in sorted(stale)
         ]
+    for kind, declared in sorted(_datasets.items()):
+        for name in declared.models:
+            if name.lower() not in _declarations:
+                found.append(f"dataset {kind} names {name}, which is not classified")
+        fields = {f"{row.model}.{row.field}".lower() for row in inventory()}
+        found += [
+            f"dataset {kind} leaves out {name}, which is not a field"
+            for name in declared.left_out
+            if name.lower() not in fields
+        ]
     return found
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A kind of data that can leave an organisation (an export, a share, a harvest): the
+    fields it carries decide how the transfer gate treats it."""
+
+    kind: str
+    title: str
+    models: tuple[str, ...]
+    aggregatable: bool = False
+    left_out: tuple[str, ...] = ()
+
+    def rows(self) -> list[Row]:
+        wanted = {m.lower() for m in self.models}
+        dropped = {f.lower() for f in self.left_out}
+        return [
+            row
+            for row in inventory()
+            if row.model.lower() in wanted and f"{row.model}.{row.field}".lower() not in dropped
+        ]
+
+
+_datasets: dict[str, Dataset] = {}
+_LEVELS = list(Level)
+
+
+def dataset(
+    kind: str,
+    title: str,
+    *models: str,
+    aggregatable: bool = False,
+    left_out: tuple[str, ...] = (),
+) -> None:
+    """Declare a kind of data that flows out of an organisation and the models it carries.
+
+    ``aggregatable``: counts and rates over it are useful without anyone's row.
+    ``left_out``: fields ("app.Model.field") of those models that no flow ever sends."""
+    if kind in _datasets:
+        raise ClassificationError(f"dataset {kind} is declared twice")
+    _datasets[kind] = Dataset(kind, title, tuple(models), aggregatable, left_out)
+
+
+def datasets() -> dict[str, Dataset]:
+    return dict(sorted(_datasets.items()))
+
+
+def highest(levels: list[Level | None]) -> Level:
+    """The most protected of ``levels``; an unclassified field counts as sensitive."""
+    return max(
+        (level or Level.SENSITIVE for level in levels), key=_LEVELS.index, default=Level.PUBLIC
+    )

@@ -1,7 +1,34 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+"""Governance pages: the data map, jurisdictions side by side, data-sharing agreements and the
+transfer gate with its log."""
 
-from edubridge.governance.registry import Level, inventory
+from __future__ import annotations
+
+import csv
+import io
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edubridge.core.errors import DomainError
+from edubridge.core.models import Organisation
+from edubridge.core.policy import Action, can, organisations_where
+from edubridge.governance import compare as comparison
+from edubridge.governance import packs, services
+from edubridge.governance.forms import AgreementForm, TransferCheckForm, TransferFilter
+from edubridge.governance.models import Jurisdiction
+from edubridge.governance.registry import Level, datasets, inventory
+from edubridge.governance.transfers import SAFEGUARD_NAMES
+
+PER_PAGE = 50
 
 
 def data_map(request: HttpRequest) -> HttpResponse:
@@ -12,3 +39,212 @@ def data_map(request: HttpRequest) -> HttpResponse:
         "governance/data_map.html",
         {"rows": rows, "levels": list(Level), "level": level},
     )
+
+
+def jurisdictions(request: HttpRequest) -> HttpResponse:
+    packs.ensure_loaded()
+    chosen = request.GET.getlist("j")
+    found = list(Jurisdiction.objects.prefetch_related("rules"))
+    picked = [j for j in found if j.code in chosen]
+    context = {"jurisdictions": found, "chosen": chosen, "picked": picked, "error": ""}
+    if chosen and len(picked) < 2:
+        context["error"] = _("Choose two or more jurisdictions to compare.")
+    if len(picked) >= 2:
+        context["rows"] = comparison.compare(picked)
+        context["only_differences"] = request.GET.get("differences") == "1"
+        context["query"] = "&".join(f"j={j.code}" for j in picked)
+        if request.GET.get("download") == "html":
+            page = render_to_string("governance/comparison_export.html", context, request)
+            response = HttpResponse(page, content_type="text/html; charset=utf-8")
+            names = "-".join(j.code for j in picked)
+            response["Content-Disposition"] = f'attachment; filename="privacy-rules-{names}.html"'
+            return response
+    return render(request, "governance/jurisdictions.html", context)
+
+
+# Agreements --------------------------------------------------------------------------------
+
+
+@login_required
+def agreements(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    rows = [(a, a.status(today)) for a in services.visible_agreements(request.user)]
+    can_propose = organisations_where(request.user, Action.AGREEMENT_MANAGE).exists()
+    return render(request, "governance/agreements.html", {"rows": rows, "can_propose": can_propose})
+
+
+@login_required
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    mine = organisations_where(request.user, Action.AGREEMENT_MANAGE)
+    if not mine.exists():
+        raise PermissionDenied
+    initial = {"provider": mine.first(), "starts_on": timezone.localdate()}
+    form = AgreementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        terms = dict(form.cleaned_data)
+        provider, recipient = terms.pop("provider"), terms.pop("recipient")
+        try:
+            made = services.propose(request.user, provider, recipient, **terms)
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            messages.success(request, _("Agreement proposed: both parties now sign it."))
+            return redirect("agreement", pk=made.pk)
+    return render(request, "governance/agreement_new.html", {"form": form})
+
+
+def _agreement(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+    found = services.visible_agreements(request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _agreement(request, pk)
+    signed = {s.organisation_id: s for s in found.valid_signatures()}
+    parties = [
+        (org, signed.get(org.pk), can(request.user, Action.AGREEMENT_MANAGE, org))
+        for org in found.parties()
+    ]
+    return render(
+        request,
+        "governance/agreement.html",
+        {
+            "agreement": found,
+            "status": found.status(timezone.localdate()),
+            "parties": parties,
+            "datasets": [datasets()[k] for k in found.datasets if k in datasets()],
+            "safeguards": [SAFEGUARD_NAMES[s] for s in found.safeguards],
+        },
+    )
+
+
+def _party(request: HttpRequest, found) -> Organisation:  # type: ignore[no-untyped-def]
+    slug = request.POST.get("organisation", "")
+    party = next((o for o in found.parties() if o.slug == slug), None)
+    if party is None:
+        raise Http404
+    return party
+
+
+@login_required
+@require_POST
+def agreement_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _agreement(request, pk)
+    try:
+        services.sign(request.user, found, _party(request, found))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Signed."))
+    return redirect("agreement", pk=pk)
+
+
+@login_required
+@require_POST
+def agreement_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _agreement(request, pk)
+    try:
+        services.revoke(request.user, found, _party(request, found), request.POST.get("reason", ""))
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The agreement is revoked."))
+    return redirect("agreement", pk=pk)
+
+
+# Transfers ---------------------------------------------------------------------------------
+
+
+@login_required
+def transfers(request: HttpRequest) -> HttpResponse:
+    if not organisations_where(request.user, Action.TRANSFER_VIEW).exists():
+        raise PermissionDenied
+    form = TransferCheckForm(request.POST or None)
+    decision = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            decision = services.check(
+                request.user,
+                form.cleaned_data["source"],
+                form.cleaned_data["destination"],
+                form.cleaned_data["dataset"],
+                flow="check",
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+    log = _filtered_log(request)
+    if request.GET.get("download") == "csv":
+        return _csv(log)
+    page = Paginator(log, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/transfers.html",
+        {
+            "form": form,
+            "decision": decision,
+            "filters": TransferFilter(request.GET or None),
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _filtered_log(request: HttpRequest):  # type: ignore[no-untyped-def]
+    log = services.transfer_log(request.user)
+    filters = TransferFilter(request.GET or None)
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["outcome"]:
+            log = log.filter(outcome=data["outcome"])
+        if data["dataset"]:
+            log = log.filter(dataset=data["dataset"])
+        if data["organisation"]:
+            org = data["organisation"]
+            log = log.filter(Q(source=org) | Q(destination=org))
+    return log
+
+
+def _csv(log) -> HttpResponse:  # type: ignore[no-untyped-def]
+    buffer = io.StringIO()
+    out = csv.writer(buffer)
+    out.writerow(
+        [
+            "at",
+            "actor",
+            "flow",
+            "from",
+            "to",
+            "dataset",
+            "decision",
+            "conditions",
+            "reasons",
+            "would allow",
+            "agreement",
+            "packs",
+        ]
+    )
+    for row in log.iterator():
+        out.writerow(
+            [
+                row.at.isoformat(),
+                row.actor_label,
+                row.flow,
+                row.source.slug,
+                row.destination.slug,
+                row.dataset,
+                row.outcome,
+                " ".join(row.conditions),
+                " | ".join(row.reasons),
+                " | ".join(row.remedies),
+                row.agreement_id or "",
+                " ".join(f"{k}:v{v}" for k, v in sorted(row.packs.items())),
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="transfer-log.csv"'
+    return response

@@ -1,7 +1,7 @@
 """Classification of the learning fields: models and banks are public, learner records personal
 (pseudonymous: names stay in core)."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 classify(
     "learning.AdaptiveModel",
@@ -74,4 +74,13 @@ classify(
     value=personal("P(known) of the skill now"),
     answers=personal("Answers given on the skill"),
     updated_at=personal("Last answer on the skill"),
+)
+
+dataset(
+    "practice",
+    "Practice answers and mastery of learners",
+    "learning.Learner",
+    "learning.Answer",
+    "learning.Mastery",
+    aggregatable=True,
 )

@@ -1,7 +1,7 @@
 """Classification of the localisation app's fields: the texts of open resources are public
 once published; who translated, decided and signed is personal data shared with partners."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 classify(
     "localization.Project",
@@ -149,4 +149,11 @@ classify(
     reason=public("Why"),
     resolved_by=personal("Reviewer who decided"),
     resolved_at=internal("When"),
+)
+
+dataset(
+    "translation-memory",
+    "Translation memory and glossaries",
+    "localization.MemoryEntry",
+    "localization.GlossaryTerm",
 )

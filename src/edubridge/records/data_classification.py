@@ -1,7 +1,7 @@
 """Classification of the learning records: statements name learners (their mbox or account),
 so they are personal data; pseudonymised exports leave the node (governance)."""
 
-from edubridge.governance.registry import classify, internal, personal
+from edubridge.governance.registry import classify, dataset, internal, personal
 
 classify(
     "records.LrsClient",
@@ -80,6 +80,7 @@ classify(
     id=internal("Internal key"),
     owner=internal("Organisation whose statements are shared"),
     partner=internal("Organisation whose clients may read them, pseudonymised"),
+    agreement=internal("Data-sharing agreement the share rests on"),
     created_at=internal("When the sharing began"),
 )
 classify(
@@ -87,4 +88,13 @@ classify(
     retention="while the organisation stores statements",
     organisation=internal("Organisation whose statements it times"),
     last=internal("The last stored time given, so the next is later"),
+)
+
+dataset(
+    "learning-records",
+    "Learning records (xAPI statements)",
+    "records.Statement",
+    "records.Reference",
+    "records.Attachment",
+    aggregatable=True,
 )

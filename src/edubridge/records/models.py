@@ -166,6 +166,10 @@ class Share(models.Model):
 
     owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     partner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # The data-sharing agreement the transfer gate found; the share ends with it.
+    agreement = models.ForeignKey(
+        "governance.Agreement", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,6 +26,7 @@ from edubridge.core import audit, writes
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
+from edubridge.governance import services as governance
 from edubridge.records import bulk, documents, export, identifiers, validation
 from edubridge.records.identifiers import ifi
 from edubridge.records.models import (
@@ -532,8 +533,15 @@ class Page:
 
 
 def owners(client: LrsClient) -> list[int]:
-    """The client's organisation, and those sharing their statements with it."""
-    shared = Share.objects.filter(partner_id=client.organisation_id).values_list("owner_id")
+    """The client's organisation, and those sharing their statements with it under an
+    agreement still in force (a share made before the transfer gate has none, and ends)."""
+    today = timezone.localdate()
+    shared = Share.objects.filter(
+        partner_id=client.organisation_id,
+        agreement__revoked_at__isnull=True,
+        agreement__starts_on__lte=today,
+        agreement__expires_on__gte=today,
+    ).values_list("owner_id")
     return [client.organisation_id, *(owner for (owner,) in shared)]
 
 
@@ -550,16 +558,27 @@ def as_seen(client: LrsClient, row: Statement) -> dict[str, Any]:
     return export.pseudonymised(row.data, row.organisation)
 
 
+PSEUDONYMISED = frozenset({"pseudonymise"})
+
+
 def share(by: Actor, owner: Organisation, partner: Organisation, *, stop: bool = False) -> None:
     """Let ``partner``'s clients read ``owner``'s statements, pseudonymised (or no longer)."""
     require(by, Action.LRS_MANAGE, owner)
     if owner == partner:
         raise _invalid("partner", "partner: an organisation reads its own statements already")
+    if not stop:
+        # Partners read statements pseudonymised (as_seen); the store gives every statement,
+        # so it can meet no other condition.
+        decision = governance.require_transfer(
+            by, owner, partner, "learning-records", flow="lrs.share", applies=PSEUDONYMISED
+        )
     with transaction.atomic():
         if stop:
             Share.objects.filter(owner=owner, partner=partner).delete()
         else:
-            Share.objects.get_or_create(owner=owner, partner=partner)
+            Share.objects.update_or_create(
+                owner=owner, partner=partner, defaults={"agreement": decision.agreement}
+            )
         action = "lrs.share.stop" if stop else "lrs.share"
         audit.record(by, action, owner, organisation=owner, summary=partner.slug)
 

@@ -1,6 +1,6 @@
 """Classification of the standards app's fields: frameworks are published reference data."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 _FRAMEWORKS = "while the framework is in use; retired items kept for crosswalk history"
 
@@ -127,4 +127,19 @@ classify(
     signed_at=public("When"),
     digest=public("Fingerprint of the accepted links signed"),
     note=personal("Note of the signatory"),
+)
+
+dataset(
+    "frameworks",
+    "Curriculum frameworks and crosswalks",
+    "standards.Framework",
+    "standards.Item",
+    "standards.Association",
+    "standards.Crosswalk",
+    "standards.CrosswalkLink",
+    left_out=(
+        "standards.Crosswalk.created_by",
+        "standards.CrosswalkLink.decided_by",
+        "standards.CrosswalkLink.reason",
+    ),
 )

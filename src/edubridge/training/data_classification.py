@@ -1,7 +1,7 @@
 """Classification of the training app's fields: programmes and schedules are shared with
 partners; who enrols, attends, submits and is credentialed is personal data."""
 
-from edubridge.governance.registry import classify, internal, personal, public
+from edubridge.governance.registry import classify, dataset, internal, personal, public
 
 classify(
     "training.TrainingCentre",
@@ -149,3 +149,13 @@ classify(
     revoked_at=personal("When it was revoked"),
     revocation_reason=personal("Why it was revoked"),
 )
+
+dataset(
+    "training-records",
+    "Enrolments, attendance and evidence of training",
+    "training.Enrolment",
+    "training.Attendance",
+    "training.Evidence",
+    aggregatable=True,
+)
+dataset("credentials", "Credentials issued to participants", "training.Credential")

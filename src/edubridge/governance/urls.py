@@ -1,0 +1,14 @@
+from django.urls import path
+
+from edubridge.governance import views
+
+urlpatterns = [
+    path("data-map/", views.data_map, name="data-map"),
+    path("governance/jurisdictions/", views.jurisdictions, name="jurisdictions"),
+    path("governance/agreements/", views.agreements, name="agreements"),
+    path("governance/agreements/new/", views.agreement_new, name="agreement-new"),
+    path("governance/agreements/<int:pk>/", views.agreement, name="agreement"),
+    path("governance/agreements/<int:pk>/sign/", views.agreement_sign, name="agreement-sign"),
+    path("governance/agreements/<int:pk>/revoke/", views.agreement_revoke, name="agreement-revoke"),
+    path("governance/transfers/", views.transfers, name="transfers"),
+]
