@@ -72,7 +72,9 @@ def test_an_agreement_missing_a_safeguard_the_law_asks_says_which(org_a, org_b, 
     assert decision.outcome == Outcome.DENY
     assert "the agreement lacks a data protection impact assessment" in " ".join(decision.reasons)
     assert decision.remedies == ["Add to the agreement: a data protection impact assessment."]
-    assert "consented_only" in decision.conditions  # consent is each person's, never attested
+    # Consent is each person's, never attested by an agreement: a reason, not a missing safeguard.
+    assert "asks each person's consent" in " ".join(decision.reasons)
+    assert decision.conditions == []
 
 
 def test_no_alternative_of_the_law_met_is_a_denial_naming_them(org_a, org_b, law, agreement):
@@ -104,7 +106,7 @@ def test_strict_localisation_keeps_personal_data_home(org_a, org_b, law, agreeme
     agreement(org_a, org_b, ["learning-records"], safeguards=["contract_clauses"])
     decision = decide(org_a, org_b, "learning-records")
     assert decision.outcome == Outcome.DENY
-    assert "requires personal data to stay in the country" in " ".join(decision.reasons)
+    assert "law keeps personal data in the country" in " ".join(decision.reasons)
 
 
 def test_a_legal_basis_the_law_does_not_know_is_denied(org_a, org_b, law, agreement):

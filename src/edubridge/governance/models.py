@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from edubridge.core.countries import country_name
 from edubridge.core.models import AppendOnly, Organisation
 
 
@@ -32,6 +33,11 @@ class Jurisdiction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def name(self) -> str:
+        """The country's name from CLDR, or the European Union's."""
+        return "the European Union" if self.code == "EU" else country_name(self.code)
 
     def rule(self, key: str) -> JurisdictionRule:
         found = {r.key: r for r in self.rules.all()}

@@ -106,7 +106,8 @@ def _names(safeguards: list[str] | set[str]) -> str:
 
 
 def _alternative(alternative: str) -> str:
-    return " with ".join(SAFEGUARD_NAMES[s] for s in alternative.split("+"))
+    names = [SAFEGUARD_NAMES[s] for s in alternative.split("+")]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def decide(source: Organisation, destination: Organisation, kind: str, today: date) -> Decision:
@@ -153,7 +154,7 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
             remedy += f", with {needs}" if needs else ""
         decision.remedies.append(remedy + ".")
         if not data.aggregatable:
-            decision.outcome = Outcome.DENY
+            decision.outcome, decision.conditions = Outcome.DENY, []
             return decision
         decision.conditions = ["aggregate"]
         decision.reasons.append(
@@ -164,7 +165,8 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
 
     decision.reasons.append(
         f"The agreement “{agreement.title}” is in force until {agreement.expires_on:%Y-%m-%d}, "
-        f"for: {agreement.purposes.strip()} (legal basis: {agreement.legal_basis})."
+        f"on the legal basis of {agreement.legal_basis.replace('_', ' ')}, "
+        f"for: {agreement.purposes.strip().rstrip('.')}."
     )
     if level is Level.SENSITIVE and agreement.max_level != Level.SENSITIVE:
         decision.conditions.append("drop_sensitive")
@@ -176,15 +178,17 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
         if agreement.legal_basis not in bases.value:
             blocked = True
             decision.reasons.append(
-                f"{src.title} does not recognise {agreement.legal_basis!r} as a legal basis "
+                f"{src.name}'s law does not recognise {agreement.legal_basis!r} as a legal basis "
                 f"({bases.citation})."
             )
             decision.remedies.append(
                 f"An agreement on a legal basis {src.code} recognises: {', '.join(bases.value)}."
             )
     if not cross:
-        where = src.title if src else source.country.name
-        decision.reasons.append(f"Both organisations are under {where}: nothing crosses a border.")
+        where = src.name if src else source.country.name
+        decision.reasons.append(
+            f"Both organisations are under the law of {where}: nothing crosses a border."
+        )
     elif src is None:
         blocked = True
         decision.reasons.append(
@@ -196,7 +200,7 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
         blocked |= _abroad(decision, src, destination, dst, set(agreement.safeguards))
 
     if blocked:
-        decision.outcome = Outcome.DENY
+        decision.outcome, decision.conditions = Outcome.DENY, []
     else:
         decision.outcome = Outcome.CONDITIONS
     return decision
@@ -212,7 +216,9 @@ def _abroad_needs(src: Jurisdiction, destination: Organisation, dst: Jurisdictio
     needs = [s for s in src.value("transfer_all") if s != "consent"]
     alternatives = [] if _adequate(src, destination, dst) else src.value("transfer_any")
     parts = [_names(needs)] if needs else []
-    if alternatives:
+    if len(alternatives) == 1:
+        parts.append(_alternative(alternatives[0]))
+    elif alternatives:
         parts.append("one of: " + "; or ".join(_alternative(a) for a in alternatives))
     return " and ".join(parts)
 
@@ -229,27 +235,27 @@ def _abroad(
     localisation = src.rule("localisation")
     if localisation.value == "strict":
         decision.reasons.append(
-            f"{src.title} requires personal data to stay in the country ({localisation.citation})."
+            f"{src.name}'s law keeps personal data in the country ({localisation.citation})."
         )
         decision.remedies.append("Only aggregate figures can leave.")
         return True
     if localisation.value == "conditional":
         decision.reasons.append(
-            f"{src.title} keeps some data or operators' data in the country "
-            f"({localisation.citation}); the agreement's parties confirm it does not apply."
+            f"{src.name}'s law keeps some data, or some operators' data, in the country "
+            f"({localisation.citation}): the parties make sure this transfer is not such a case."
         )
     everything = src.rule("transfer_all")
     if "consent" in everything.value:
         decision.conditions.append("consented_only")
         decision.reasons.append(
-            f"{src.title} asks each person's consent to a transfer abroad "
+            f"{src.name}'s law asks each person's consent to a transfer abroad "
             f"({everything.citation}): only the data of people who consented leaves."
         )
     missing = [s for s in everything.value if s != "consent" and s not in have]
     if missing:
         blocked = True
         decision.reasons.append(
-            f"{src.title} asks, for every transfer abroad, {_names(everything.value)} "
+            f"{src.name}'s law asks, for every transfer abroad, {_names(everything.value)} "
             f"({everything.citation}); the agreement lacks {_names(missing)}."
         )
         decision.remedies.append(f"Add to the agreement: {_names(missing)}.")
@@ -261,7 +267,8 @@ def _abroad(
         )
     elif not alternatives.value:
         decision.reasons.append(
-            f"{src.title} sets no further condition on transfers abroad ({alternatives.citation})."
+            f"{src.name}'s law sets no further condition on transfers abroad "
+            f"({alternatives.citation})."
         )
     else:
         met = [a for a in alternatives.value if all(s in have for s in a.split("+"))]
@@ -283,7 +290,7 @@ def _abroad(
             blocked = True
             options = "; or ".join(_alternative(a) for a in alternatives.value)
             decision.reasons.append(
-                f"{src.title} allows a transfer to {destination.country.name} only on one of: "
+                f"{src.name}'s law allows a transfer to {destination.country.name} only on one of: "
                 f"{options} ({alternatives.citation}); the agreement has none of them."
             )
             decision.remedies.append(f"Add to the agreement one of: {options}.")

@@ -187,7 +187,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "decision": decision,
-            "filters": TransferFilter(request.GET or None),
+            "filters": TransferFilter(request.GET or None, auto_id=False),
             "page": page,
             "query": query.urlencode(),
         },

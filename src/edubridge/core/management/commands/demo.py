@@ -7,6 +7,7 @@ from edubridge.catalog import demo as catalog_demo
 from edubridge.core import demo
 from edubridge.core.policy import SYSTEM
 from edubridge.core.server import serve
+from edubridge.governance import demo as governance_demo
 from edubridge.learning import demo as learning_demo
 from edubridge.localization import demo as localization_demo
 from edubridge.standards import demo as standards_demo
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         learning_demo.load()
         training_demo.load()
         localization_demo.load()
+        governance_demo.load()
         self.stdout.write(f"Demo logins (password for all: {demo.PASSWORD}):")
         for username, organisation, roles in logins:
             self.stdout.write(f"  {username:<18} {organisation:<16} {roles}")
