@@ -141,6 +141,11 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise _refuse(self.model)
 
+    def erase_person(self, **values: Any) -> int:
+        """The one change a log takes: rows that named a person, rewritten without them
+        when that person's data is erased (governance.personal_data)."""
+        return super().update(**values)
+
 
 class AppendOnly(models.Model):
     """A log's rows: added, never changed or removed, in bulk or one by one."""

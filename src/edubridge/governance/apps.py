@@ -9,3 +9,5 @@ class GovernanceConfig(AppConfig):
     def ready(self) -> None:
         # Each app classifies its fields in its own data_classification module.
         autodiscover_modules("data_classification")
+        # Each app says how to export and erase a person's data in its privacy module.
+        autodiscover_modules("privacy")

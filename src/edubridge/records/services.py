@@ -31,6 +31,7 @@ from edubridge.records import bulk, documents, export, identifiers, validation
 from edubridge.records.identifiers import ifi
 from edubridge.records.models import (
     Attachment,
+    Document,
     LrsClient,
     Reference,
     Scope,
@@ -777,3 +778,36 @@ def _decode(token: str) -> dict[str, Any]:
     except signing.BadSignature as error:
         raise _invalid("more", "more: not a page of this LRS, or too old") from error
     return dict(state)
+
+
+def replace_agents(agents: frozenset[str], replacement: dict[str, Any]) -> int:
+    """Every statement naming one of ``agents`` (identifiers as ``ifi`` gives them), rewritten
+    with ``replacement`` in their place, its columns and references to match: a person's
+    erasure, keeping the statements for what they count. The number of statements changed."""
+    ids = Reference.objects.filter(value__in=agents).values("statement_id")
+    rows = list(Statement.objects.filter(pk__in=ids))
+
+    def swap(node: Any) -> Any:
+        if isinstance(node, list):
+            return [swap(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        identified = any(k in node for k in ("mbox", "mbox_sha1sum", "openid", "account"))
+        if identified and ifi(node) in agents:
+            kept = {k: v for k, v in node.items() if k == "objectType"}
+            return {**kept, **replacement}
+        return {key: swap(value) for key, value in node.items()}
+
+    with transaction.atomic():
+        for row in rows:
+            row.data = swap(row.data)
+            row.actor = ifi(row.data["actor"])
+            row.object = _object_key(row.data["object"])[1]
+            row.save(update_fields=["data", "actor", "object"])
+            row.references.all().delete()
+            Reference.objects.bulk_create(
+                Reference(statement=row, kind=kind, value=value[:1000])
+                for kind, value in sorted(_references(row.data))
+            )
+        documents = Document.objects.filter(agent__in=agents).delete()[0]
+    return len(rows) + documents
