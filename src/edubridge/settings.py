@@ -240,3 +240,6 @@ EDUBRIDGE_MT_BACKENDS: list[object] = (
     if _env("LIBRETRANSLATE_URL")
     else []
 )
+# Bias audits: a model is held back from serving when, for a group attribute, the worst
+# group's AUC or predicted mastery rate is below this share of the best group's.
+BIAS_THRESHOLD = float(_env("BIAS_THRESHOLD", "0.8"))

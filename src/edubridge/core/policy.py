@@ -62,6 +62,7 @@ class Action(StrEnum):
     L10N_REVIEW = "localization.review"
     AGREEMENT_MANAGE = "governance.agreement_manage"
     TRANSFER_VIEW = "governance.transfer_view"
+    BIAS_AUDIT = "governance.bias_audit"
 
 
 # Roles that grant each organisation-scoped action, in the organisation the object belongs to.
@@ -98,6 +99,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.AGREEMENT_MANAGE: frozenset({Role.ADMIN}),
     # Check transfers and read the transfer log: administrators and auditors.
     Action.TRANSFER_VIEW: frozenset({Role.ADMIN, Role.AUDITOR}),
+    # Read learners' group attributes and let a flagged model serve: auditors alone, so the
+    # people who fit a model do not also clear it.
+    Action.BIAS_AUDIT: frozenset({Role.AUDITOR}),
 }
 # Actions an object may grant a person whatever their roles, through its ``granted_to``:
 # a cohort's trainers (a seed teacher leading at home), a participant's own enrolment.

@@ -26,6 +26,7 @@ def naming(person: Person, *fields: str) -> Q:
 @register
 class CorePrivacy(Provider):
     app = "core"
+    order = 100  # the account is emptied once every app is done with it
     covers = (
         "auth.User",
         "core.Membership",

@@ -153,3 +153,26 @@ classify(
     agreement=internal("Agreement the transfer rested on"),
     packs=internal("Versions of the jurisdiction packs applied"),
 )
+classify(
+    "governance.GroupAttribute",
+    retention="while the learner practises; erased with them",
+    id=internal("Internal key"),
+    learner=personal("Pseudonymous learner the group is of"),
+    attribute=internal("Which attribute: language, country or gender"),
+    value=personal("The learner's group; read by auditors for bias audits only"),
+    consented=personal("Whether the learner consented to the attribute's use"),
+    recorded_at=internal("When it was recorded"),
+)
+classify(
+    "governance.BiasAudit",
+    retention="while the model exists",
+    id=internal("Internal key"),
+    model=internal("Model audited"),
+    bank=internal("Item bank it serves"),
+    at=internal("When the audit ran"),
+    results=internal("Metrics by group, aggregated: no learner's row"),
+    flagged=internal("Whether a disparity is over the threshold"),
+    overridden_by=personal("Auditor who let a flagged model serve"),
+    overridden_at=internal("When"),
+    override_reason=internal("Why the auditor let it serve"),
+)

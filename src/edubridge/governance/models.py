@@ -220,3 +220,58 @@ class TransferDecision(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.source} -> {self.destination}: {self.dataset} {self.outcome}"
+
+
+class Attribute(models.TextChoices):
+    LANGUAGE = "language", _("Language")
+    COUNTRY = "country", _("Country")
+    GENDER = "gender", _("Gender")
+
+
+class GroupAttribute(models.Model):
+    """A learner's group for bias audits, kept apart from everything else: only auditors
+    read it, and only audits use it. Gender is kept only with the learner's consent."""
+
+    learner = models.ForeignKey(
+        "learning.Learner", on_delete=models.CASCADE, related_name="+", verbose_name=_("learner")
+    )
+    attribute = models.CharField(_("attribute"), max_length=16, choices=Attribute.choices)
+    value = models.CharField(_("group"), max_length=64)
+    consented = models.BooleanField(_("the learner consented"), default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "attribute"], name="one_group_per_attribute")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attribute}={self.value}"
+
+
+class BiasAudit(models.Model):
+    """A fitted model's metrics by learner group. A flagged model serves its bank only once
+    an auditor of the bank's organisation records why it may."""
+
+    model = models.ForeignKey(
+        "learning.AdaptiveModel", on_delete=models.CASCADE, related_name="bias_audits"
+    )
+    bank = models.ForeignKey("learning.ItemBank", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    results = models.JSONField(default=dict)
+    flagged = models.BooleanField(default=False)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    override_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.model}: {'flagged' if self.flagged else 'passed'}"
+
+    @property
+    def organisation(self) -> Organisation:
+        return self.bank.organisation

@@ -102,6 +102,8 @@ class Provider:
     app: str = ""
     covers: tuple[str, ...] = ()
     withheld: tuple[str, ...] = ()
+    # Erasures run in this order: lower first; core's, which empties the account, is last.
+    order: int = 50
 
     def export(self, person: Person) -> Iterable[models.Model]:
         """Every row of the covered models that is about the person or by them."""
@@ -121,8 +123,7 @@ def register(provider: type[Provider]) -> type[Provider]:
 
 
 def providers() -> list[Provider]:
-    """Core's last: the account is emptied once every app is done with it."""
-    return sorted(_providers, key=lambda p: (p.app == "core", p.app))
+    return sorted(_providers, key=lambda p: (p.order, p.app))
 
 
 def uncovered() -> list[str]:

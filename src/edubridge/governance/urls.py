@@ -11,4 +11,6 @@ urlpatterns = [
     path("governance/agreements/<int:pk>/sign/", views.agreement_sign, name="agreement-sign"),
     path("governance/agreements/<int:pk>/revoke/", views.agreement_revoke, name="agreement-revoke"),
     path("governance/transfers/", views.transfers, name="transfers"),
+    path("governance/bias/", views.bias_audits, name="bias-audits"),
+    path("governance/bias/<int:pk>/", views.bias_audit, name="bias-audit"),
 ]

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,10 +21,10 @@ from django.views.decorators.http import require_POST
 from edubridge.core.errors import DomainError
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, can, organisations_where
+from edubridge.governance import bias, packs, services
 from edubridge.governance import compare as comparison
-from edubridge.governance import packs, services
 from edubridge.governance.forms import AgreementForm, TransferCheckForm, TransferFilter
-from edubridge.governance.models import Jurisdiction
+from edubridge.governance.models import Agreement, BiasAudit, Jurisdiction, TransferDecision
 from edubridge.governance.registry import Level, datasets, inventory
 from edubridge.governance.transfers import SAFEGUARD_NAMES
 
@@ -93,7 +93,7 @@ def agreement_new(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/agreement_new.html", {"form": form})
 
 
-def _agreement(request: HttpRequest, pk: int):  # type: ignore[no-untyped-def]
+def _agreement(request: HttpRequest, pk: int) -> Agreement:
     found = services.visible_agreements(request.user).filter(pk=pk).first()
     if found is None:
         raise Http404
@@ -121,7 +121,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _party(request: HttpRequest, found) -> Organisation:  # type: ignore[no-untyped-def]
+def _party(request: HttpRequest, found: Agreement) -> Organisation:
     slug = request.POST.get("organisation", "")
     party = next((o for o in found.parties() if o.slug == slug), None)
     if party is None:
@@ -194,7 +194,7 @@ def transfers(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _filtered_log(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _filtered_log(request: HttpRequest) -> QuerySet[TransferDecision]:
     log = services.transfer_log(request.user)
     filters = TransferFilter(request.GET or None)
     if filters.is_valid():
@@ -209,7 +209,7 @@ def _filtered_log(request: HttpRequest):  # type: ignore[no-untyped-def]
     return log
 
 
-def _csv(log) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _csv(log: QuerySet[TransferDecision]) -> HttpResponse:
     buffer = io.StringIO()
     out = csv.writer(buffer)
     out.writerow(
@@ -248,3 +248,34 @@ def _csv(log) -> HttpResponse:  # type: ignore[no-untyped-def]
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="transfer-log.csv"'
     return response
+
+
+# Bias audits ---------------------------------------------------------------------------------
+
+
+@login_required
+def bias_audits(request: HttpRequest) -> HttpResponse:
+    mine = organisations_where(request.user, Action.BIAS_AUDIT)
+    if not mine.exists():
+        raise PermissionDenied
+    rows = BiasAudit.objects.filter(bank__organisation__in=mine).select_related(
+        "model", "bank", "overridden_by"
+    )
+    return render(request, "governance/bias_audits.html", {"rows": rows})
+
+
+@login_required
+def bias_audit(request: HttpRequest, pk: int) -> HttpResponse:
+    mine = organisations_where(request.user, Action.BIAS_AUDIT)
+    found = BiasAudit.objects.filter(pk=pk, bank__organisation__in=mine).first()
+    if found is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            bias.override(request.user, found, request.POST.get("reason", ""))
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The model now serves its bank."))
+        return redirect("bias-audit", pk=pk)
+    return render(request, "governance/bias_audit.html", {"audit": found})

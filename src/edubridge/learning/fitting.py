@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, Actor, require
+from edubridge.governance import bias
 from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, evaluate
 from edubridge.kt.bkt import from_dict, to_dict
 from edubridge.learning import services
@@ -47,6 +49,10 @@ class FitReport:
     seconds: float
     model: AdaptiveModel | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
+    # Metrics by learner group (governance.fairness), when the held-out learners have groups.
+    by_group: dict[str, Any] | None = None
+    # A flagged model is kept beside the bank's, serving only once an auditor overrides.
+    held_back: bool = False
 
 
 def responses_of(bank: ItemBank, skills: Sequence[str] | None = None) -> Responses:
@@ -136,8 +142,11 @@ def fit_bank(
         raise DomainError(ErrorCode.INVALID, "The bank has no answers to fit on yet.")
     train, test = data.split_by_learner(0.2, random_state)
     held_out: dict[str, Any] = {}
+    by_group = None
     if len(train) and len(test):
-        held_out = evaluate(KINDS[kind](random_state).fit(train), test)
+        scored = KINDS[kind](random_state).fit(train)
+        held_out = evaluate(scored, test)
+        by_group = bias.measure(bank, scored, test)
     if kind == "bkt":
         mapper = _dask(scheduler, progress) if scheduler else _local(progress)
         fitted = by_skill.fit(KINDS[kind](random_state), data, mapper=mapper)
@@ -152,6 +161,7 @@ def fit_bank(
         skills=[str(s) for s in data.skills],
         held_out=held_out,
         seconds=time.perf_counter() - started,
+        by_group=by_group,
     )
     if kind == "bkt":
         previous = bank.model.parameters if bank.model and bank.model.kind == "bkt" else None
@@ -183,8 +193,20 @@ def merged(previous: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, An
 
 
 def _serve(by: Actor, bank: ItemBank, report: FitReport) -> AdaptiveModel:
-    """The bank's model gets the new parameters, or is made on the first fit."""
-    metrics = {k: report.held_out.get(k) for k in ("n", "auc", "rmse", "log_loss")}
+    """The bank's model gets the new parameters, or is made on the first fit. A fit its bias
+    audit flags is made a model of its own that waits for an auditor's override."""
+    metrics: dict[str, Any] = {
+        "overall": {k: report.held_out.get(k) for k in ("n", "auc", "rmse", "log_loss")}
+    }
+    if report.by_group is not None:
+        metrics["by_group"] = {
+            name: found["by_group"] for name, found in report.by_group["attributes"].items()
+        }
+        metrics["disparity"] = {
+            "threshold": report.by_group["threshold"],
+            "ratios": {n: f["ratios"] for n, f in report.by_group["attributes"].items()},
+            "flagged": report.by_group["flagged"],
+        }
     card = {
         "intended_use": f"Practice of the item bank {bank.name!r}: mastery and next items.",
         "training_data": {
@@ -192,10 +214,27 @@ def _serve(by: Actor, bank: ItemBank, report: FitReport) -> AdaptiveModel:
             "answers": report.answers,
             "learners": report.learners,
         },
-        "metrics": {"overall": metrics},
+        "metrics": metrics,
     }
+    flagged = bool(report.by_group and report.by_group["flagged"])
     with transaction.atomic():
         model = bank.model
+        if flagged:
+            card["limitations"] = [
+                "Held back by its bias audit: "
+                + ", ".join(report.by_group["flagged"] if report.by_group else [])
+                + f" below {settings.BIAS_THRESHOLD} of the best group's."
+            ]
+            held = services.serve(
+                by,
+                bank.organisation,
+                f"BKT: {bank.name} (held back)",
+                from_dict(report.parameters),
+                card=card,
+            )
+            bias.record(held, bank, report.by_group or {})
+            report.held_back = True
+            return held
         if model is None or model.kind != "bkt":
             fitted = from_dict(report.parameters)
             model = services.serve(by, bank.organisation, f"BKT: {bank.name}", fitted, card=card)
@@ -206,6 +245,8 @@ def _serve(by: Actor, bank: ItemBank, report: FitReport) -> AdaptiveModel:
             audit.record(
                 by, "model.refit", model, organisation=bank.organisation, summary=model.name
             )
+        if report.by_group is not None:
+            bias.record(model, bank, report.by_group)
         ItemBank.objects.filter(pk=bank.pk).update(model=model, fitted_at=timezone.now())
         bank.refresh_from_db()
     return model

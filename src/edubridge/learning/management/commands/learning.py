@@ -72,7 +72,17 @@ class Command(SubcommandCommand):
                 f"held-out learners ({held['n']} answers): AUC {held['auc']:.3f}, "
                 f"RMSE {held['rmse']:.3f}, log-loss {held['log_loss']:.3f}"
             )
-        if report.model is not None:
+        if report.by_group is not None:
+            for name, found in report.by_group["attributes"].items():
+                ratios = ", ".join(f"{m} {r:.2f}" for m, r in found["ratios"].items())
+                self.stdout.write(f"by {name}: disparity ratios {ratios or 'not measured'}")
+        if report.held_back and report.model is not None and report.by_group:
+            flagged = ", ".join(report.by_group["flagged"])
+            self.stdout.write(
+                f"held back by its bias audit ({flagged}): model {report.model.identifier} "
+                "serves only once an auditor overrides"
+            )
+        elif report.model is not None:
             self.stdout.write(f"serving {bank.name} as model {report.model.identifier}")
         elif report.kind == "bkt":
             self.stdout.write(
