@@ -33,6 +33,10 @@ def test_partners_compare_privacy_rules_and_take_them_to_a_meeting(page, countri
     with page.expect_download() as download:
         page.get_by_role("link", name="Download for the meeting (HTML)").click()
     assert download.value.suggested_filename == "privacy-rules-BR-CN-KE.html"
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download as PDF (English)").click()
+    assert download.value.suggested_filename == "privacy-rules-BR-CN-KE.pdf"
+    assert download.value.path().read_bytes().startswith(b"%PDF-")
 
 
 def test_the_comparison_reads_right_to_left_in_arabic(page, countries):
@@ -100,3 +104,20 @@ def test_both_sides_sign_an_agreement_and_the_transfer_gate_follows(
     expect(a.locator("table tbody tr")).to_have_count(2)  # both checks are in the log
     for p in pages.values():
         p.context.close()
+
+
+def test_an_auditor_finds_an_erasure_in_the_audit_log(page, org_b, member, operator):
+    from edubridge.core.models import Role
+    from edubridge.governance import personal_data
+
+    auditor = member(org_b, Role.AUDITOR, username="b.auditor")
+    personal_data.erase(operator, member(org_b, Role.LEARNER, username="leaving.learner"))
+    sign_in(page, auditor.username)
+    page.get_by_role("link", name="Agreements").click()
+    page.get_by_role("link", name="Audit log").click()
+    page.get_by_label("Log").select_option(label="Erasures and exports")
+    page.get_by_role("button", name="Filter").click()
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("privacy.erase")
+    expect(rows.first).not_to_contain_text("leaving.learner")

@@ -38,6 +38,16 @@ def test_the_comparison_downloads_for_a_meeting(client):
     assert "<script" not in page  # a file to open anywhere, offline
 
 
+def test_the_comparison_downloads_as_a_pdf(client):
+    response = client.get(
+        "/governance/jurisdictions/",
+        {"j": ["CN", "KE", "ID"], "differences": "1", "download": "pdf"},
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="privacy-rules-CN-ID-KE.pdf"'
+    assert response.content.startswith(b"%PDF-") and b"/Title (Privacy rules" in response.content
+
+
 def test_the_comparison_is_right_to_left_in_arabic(client):
     client.cookies["django_language"] = "ar"
     page = client.get("/governance/jurisdictions/", {"j": ["EG", "CN"]}).content.decode()
@@ -166,3 +176,27 @@ def test_the_api_lists_jurisdictions_and_checks_transfers(client, org_a, org_b, 
         content_type="application/json",
     )
     assert anonymous.status_code == 401
+
+
+def test_an_auditor_reads_filters_and_exports_the_audit_log(org_a, org_b, member, operator):
+    from edubridge.governance import personal_data
+
+    auditor = client_for(member(org_b, Role.AUDITOR))
+    leaving = member(org_b, Role.LEARNER, username="leaving.learner")
+    member(org_a, Role.TEACHER, username="elsewhere")
+    personal_data.erase(operator, leaving)
+    page = auditor.get("/governance/audit/", {"action": "privacy."}).content.decode()
+    assert "privacy.erase" in page and "leaving.learner" not in page
+    assert "membership.create" not in page
+    everything = auditor.get("/governance/audit/").content.decode()
+    assert "membership.create" in everything
+    assert "Org A University" not in everything  # org A's log is org A's auditors' own
+    rows = list(
+        csv.reader(
+            io.StringIO(auditor.get("/governance/audit/", {"download": "csv"}).content.decode())
+        )
+    )
+    assert rows[0] == ["at", "actor", "organisation", "action", "target", "summary", "changes"]
+    assert {r[2] for r in rows[1:]} == {"org-b"}
+    teacher = client_for(member(org_b, Role.TEACHER))
+    assert teacher.get("/governance/audit/").status_code == 403

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -73,3 +75,33 @@ class TransferFilter(forms.Form):
         required=False,
         empty_label=_("Any"),
     )
+
+
+class AuditFilter(forms.Form):
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(),
+        label=_("Organisation"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("Any"),
+    )
+    action = forms.ChoiceField(
+        label=_("Log"),
+        required=False,
+        choices=[
+            ("", _("Everything")),
+            ("privacy.", _("Erasures and exports")),
+            ("transfer.", _("Transfers")),
+            ("agreement.", _("Agreements")),
+            ("bias.", _("Bias audits")),
+            ("membership.", _("Memberships")),
+        ],
+    )
+    since = forms.DateField(label=_("Since"), required=False, widget=_DATE)
+    until = forms.DateField(label=_("Until"), required=False, widget=_DATE)
+
+    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = organisations

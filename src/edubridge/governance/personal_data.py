@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
+from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
 from edubridge.governance.registry import Level, inventory, model_fields
 
@@ -204,18 +205,23 @@ def erase(by: Actor, user: User) -> dict[str, dict[str, int]]:
         raise DomainError(ErrorCode.CONFLICT, "A node operator's account is not erased.")
     person = Person.of(user)
     done: dict[str, dict[str, int]] = {}
+    # Each organisation the person belonged to logs the erasure, for its auditors to see.
+    organisations: list[Organisation | None] = [
+        *Organisation.objects.filter(memberships__user=user)
+    ] or [None]
     with transaction.atomic():
         for provider in providers():
             counts = {k: v for k, v in provider.erase(person).items() if v}
             if counts:
                 done[provider.app] = counts
         total = sum(n for counts in done.values() for n in counts.values())
-        # The entry names the emptied account and counts, nothing the person could be known by.
-        audit.record(
-            by,
-            "privacy.erase",
-            user,
-            organisation=None,
-            summary=f"{person.pseudonym}: {total} rows erased or pseudonymised",
-        )
+        # The entries name the emptied account and counts, nothing the person is known by.
+        for organisation in organisations:
+            audit.record(
+                by,
+                "privacy.erase",
+                user,
+                organisation=organisation,
+                summary=f"{person.pseudonym}: {total} rows erased or pseudonymised",
+            )
     return done

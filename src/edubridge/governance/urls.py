@@ -12,5 +12,6 @@ urlpatterns = [
     path("governance/agreements/<int:pk>/revoke/", views.agreement_revoke, name="agreement-revoke"),
     path("governance/transfers/", views.transfers, name="transfers"),
     path("governance/bias/", views.bias_audits, name="bias-audits"),
+    path("governance/audit/", views.audit_log, name="audit-log"),
     path("governance/bias/<int:pk>/", views.bias_audit, name="bias-audit"),
 ]

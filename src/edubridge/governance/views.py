@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,11 +21,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from edubridge.core.errors import DomainError
-from edubridge.core.models import Organisation
-from edubridge.core.policy import Action, can, organisations_where
-from edubridge.governance import bias, packs, services
+from edubridge.core.models import AuditEntry, Organisation
+from edubridge.core.policy import Action, can, organisations_where, visible
+from edubridge.governance import bias, comparison_pdf, packs, services
 from edubridge.governance import compare as comparison
-from edubridge.governance.forms import AgreementForm, TransferCheckForm, TransferFilter
+from edubridge.governance.forms import (
+    AgreementForm,
+    AuditFilter,
+    TransferCheckForm,
+    TransferFilter,
+)
 from edubridge.governance.models import Agreement, BiasAudit, Jurisdiction, TransferDecision
 from edubridge.governance.registry import Level, datasets, inventory
 from edubridge.governance.transfers import SAFEGUARD_NAMES
@@ -46,20 +53,32 @@ def jurisdictions(request: HttpRequest) -> HttpResponse:
     chosen = request.GET.getlist("j")
     found = list(Jurisdiction.objects.prefetch_related("rules"))
     picked = [j for j in found if j.code in chosen]
-    context = {"jurisdictions": found, "chosen": chosen, "picked": picked, "error": ""}
+    context: dict[str, Any] = {"jurisdictions": found, "chosen": chosen, "picked": picked}
     if chosen and len(picked) < 2:
         context["error"] = _("Choose two or more jurisdictions to compare.")
-    if len(picked) >= 2:
-        context["rows"] = comparison.compare(picked)
-        context["only_differences"] = request.GET.get("differences") == "1"
-        context["query"] = "&".join(f"j={j.code}" for j in picked)
-        if request.GET.get("download") == "html":
-            page = render_to_string("governance/comparison_export.html", context, request)
-            response = HttpResponse(page, content_type="text/html; charset=utf-8")
-            names = "-".join(j.code for j in picked)
-            response["Content-Disposition"] = f'attachment; filename="privacy-rules-{names}.html"'
-            return response
-    return render(request, "governance/jurisdictions.html", context)
+    if len(picked) < 2:
+        return render(request, "governance/jurisdictions.html", context)
+    rows = comparison.compare(picked)
+    differences = request.GET.get("differences") == "1"
+    context.update(
+        rows=rows,
+        only_differences=differences,
+        query="&".join(f"j={j.code}" for j in picked) + ("&differences=1" if differences else ""),
+    )
+    name = "privacy-rules-" + "-".join(j.code for j in picked)
+    download = request.GET.get("download")
+    if download == "pdf":
+        response = HttpResponse(
+            comparison_pdf.render(picked, rows, only_differences=differences),
+            content_type="application/pdf",
+        )
+    elif download == "html":
+        page = render_to_string("governance/comparison_export.html", context, request)
+        response = HttpResponse(page, content_type="text/html; charset=utf-8")
+    else:
+        return render(request, "governance/jurisdictions.html", context)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{download}"'
+    return response
 
 
 # Agreements --------------------------------------------------------------------------------
@@ -69,8 +88,17 @@ def jurisdictions(request: HttpRequest) -> HttpResponse:
 def agreements(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     rows = [(a, a.status(today)) for a in services.visible_agreements(request.user)]
-    can_propose = organisations_where(request.user, Action.AGREEMENT_MANAGE).exists()
-    return render(request, "governance/agreements.html", {"rows": rows, "can_propose": can_propose})
+    user = request.user
+    return render(
+        request,
+        "governance/agreements.html",
+        {
+            "rows": rows,
+            "can_propose": organisations_where(user, Action.AGREEMENT_MANAGE).exists(),
+            "can_audit": organisations_where(user, Action.TRANSFER_VIEW).exists(),
+            "can_audit_bias": organisations_where(user, Action.BIAS_AUDIT).exists(),
+        },
+    )
 
 
 @login_required
@@ -279,3 +307,53 @@ def bias_audit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The model now serves its bank."))
         return redirect("bias-audit", pk=pk)
     return render(request, "governance/bias_audit.html", {"audit": found})
+
+
+# The audit log, for auditors -----------------------------------------------------------------
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """Read-only: every write in the organisations one audits, erasures included."""
+    mine = organisations_where(request.user, Action.AUDIT_VIEW)
+    if not mine.exists():
+        raise PermissionDenied
+    filters = AuditFilter(request.GET or None, organisations=mine, auto_id=False)
+    log = visible(request.user, AuditEntry.objects.select_related("organisation"))
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["organisation"]:
+            log = log.filter(organisation=data["organisation"])
+        if data["action"]:
+            log = log.filter(action__startswith=data["action"])
+        if data["since"]:
+            log = log.filter(at__date__gte=data["since"])
+        if data["until"]:
+            log = log.filter(at__date__lte=data["until"])
+    if request.GET.get("download") == "csv":
+        buffer = io.StringIO()
+        out = csv.writer(buffer)
+        out.writerow(["at", "actor", "organisation", "action", "target", "summary", "changes"])
+        for entry in log.iterator():
+            out.writerow(
+                [
+                    entry.at.isoformat(),
+                    entry.actor_label,
+                    entry.organisation.slug if entry.organisation else "",
+                    entry.action,
+                    f"{entry.target_type}:{entry.target_id}",
+                    entry.summary,
+                    json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+                ]
+            )
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
+        return response
+    page = Paginator(log, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/audit_log.html",
+        {"filters": filters, "page": page, "query": query.urlencode()},
+    )
