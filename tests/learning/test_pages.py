@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 
+from edubridge.catalog.models import AssessmentItem
 from edubridge.core.models import Role
 from edubridge.learning import classroom, practice
 from edubridge.learning.models import Answer, ItemBank
@@ -136,3 +137,12 @@ def test_a_curator_makes_a_bank_in_two_steps(curator, pupil, bank, skills):
     )
     assert b"align at least one item" in nothing.content
     assert client_for(pupil).get("/learning/new/").status_code == 403
+
+
+def test_an_item_that_forbids_ai_says_so_before_the_learner_answers(pupil, bank):
+    page = client_for(pupil).get(f"/learning/{bank.identifier}/").content.decode()
+    assert "No AI assistance" not in page
+    # Set on the draft by its curator (catalog.services.forbid_ai); here, straight on the rows.
+    AssessmentItem.objects.filter(version=bank.version).update(ai_forbidden=True)
+    page = client_for(pupil).get(f"/learning/{bank.identifier}/").content.decode()
+    assert "No AI assistance: answer this item on your own, without AI tools." in page

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from lxml import html
 
 from edubridge.localization import demo, services, signoff
-from edubridge.localization.models import FindingStatus, GlossaryTerm, Project, Stage
+from edubridge.localization.models import FindingStatus, GlossaryTerm, Origin, Project, Stage
 from edubridge.standards.models import Crosswalk
 
 
@@ -56,6 +56,7 @@ def test_the_egyptian_localisation_signs_off_in_arabic(loaded):
         == demo.translations("ar.json")["AI in daily life: a first lesson"]
     )
     assert version.items.get(identifier="ail-q1").data["language"] == "ar-EG"
+    assert (version.made_with, version.ai_model) == ("human", "")  # translated by people
 
 
 def test_the_kenyan_localisation_finishes_translation_and_signs_off(loaded):
@@ -63,8 +64,11 @@ def test_the_kenyan_localisation_finishes_translation_and_signs_off(loaded):
     otieno = User.objects.get(username="otieno.odhiambo")
     wanjiru = User.objects.get(username="wanjiru.kamau")
     found = demo.translations("sw.json")
-    for unit in kenya.units.filter(target=""):
-        services.save_unit(otieno, unit, found[demo._key(unit.source)], unit.revision)
+    for n, unit in enumerate(kenya.units.filter(target="")):
+        origin = Origin.MACHINE if n == 0 else Origin.HUMAN  # one machine suggestion taken
+        services.save_unit(
+            otieno, unit, found[demo._key(unit.source)], unit.revision, origin=origin
+        )
     kenya = services.advance(otieno, kenya)
     for finding in kenya.findings.filter(status=FindingStatus.OPEN):
         services.resolve_finding(wanjiru, finding, FindingStatus.NOT_APPLICABLE)
@@ -74,3 +78,5 @@ def test_the_kenyan_localisation_finishes_translation_and_signs_off(loaded):
     assert sorted(a.item.human_coding_scheme for a in version.alignments.all())[0].startswith("KE.")
     kenya.refresh_from_db()
     assert kenya.report["translated"]["translators"] == ["Otieno Odhiambo"]
+    assert version.made_with == "ai-assisted"
+    assert version.ai_model == "Machine translation: engine not recorded"

@@ -11,7 +11,13 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from edubridge.catalog import lrmi, packaging, search, services
-from edubridge.catalog.models import Collection, Resource, VersionStatus, canonical_uuid
+from edubridge.catalog.models import (
+    Collection,
+    Resource,
+    ResourceVersion,
+    VersionStatus,
+    canonical_uuid,
+)
 from edubridge.core.api_auth import AuthedRequest, anyone
 from edubridge.core.models import Organisation
 
@@ -28,6 +34,7 @@ class SearchIn(Schema):
     licence: list[str] = []
     organisation: list[str] = []
     item: list[str] = []
+    made_with: list[str] = Field([], description="human, ai-assisted or ai-generated")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -173,6 +180,19 @@ def import_package(
     )
     doc = lrmi.learning_resource(report.resource, report.version, base_url=_base(request))
     return Status(201, {**doc, "packageFormat": report.format, "warnings": report.warnings})
+
+
+class NoAiIn(Schema):
+    items: list[str] = Field(..., min_length=1, max_length=1000)
+
+
+@router.post("/resources/{identifier}/versions/{number}/no-ai", response=dict[str, int])
+def forbid_ai(request: AuthedRequest, identifier: str, number: int, body: NoAiIn) -> dict[str, int]:
+    """Mark items of a draft version as answered without AI help: learners are told so."""
+    version = get_object_or_404(
+        ResourceVersion, resource__identifier=canonical_uuid(identifier), number=number
+    )
+    return {"items": services.forbid_ai(request.auth, version, body.items)}
 
 
 @router.get("/resources/{identifier}/package", auth=anyone)

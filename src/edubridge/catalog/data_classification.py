@@ -44,6 +44,8 @@ classify(
     published_at=public("When it was published"),
     metadata=public("The resource's metadata when the version was published"),
     outline=public("Sections, pages, links and assessments of the version"),
+    made_with=public("Made by people, AI-assisted or AI-generated"),
+    ai_model=public("The AI model used, when one was"),
 )
 classify(
     "catalog.ContentFile",
@@ -148,6 +150,7 @@ classify(
     position=public("Place in the version"),
     identifier=public("Identifier of the item"),
     data=public("Prompt, choices, correct response and scoring"),
+    ai_forbidden=public("Whether learners may use AI help on the item"),
 )
 classify(
     "catalog.SearchChange",

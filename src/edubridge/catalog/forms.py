@@ -7,7 +7,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from edubridge.catalog.models import ResourceKind
+from edubridge.catalog.models import MadeWith, ResourceKind
 from edubridge.catalog.services import ACCESSIBILITY
 from edubridge.core.models import Country, Organisation
 
@@ -59,6 +59,12 @@ class ResourceForm(forms.Form):
     )
     content = MultipleFileField(label=_("Files"), required=False)
     changelog = forms.CharField(label=_("About this version"), max_length=4000, required=False)
+    made_with = forms.ChoiceField(
+        label=_("How it was made"), choices=MadeWith.choices, initial=MadeWith.HUMAN
+    )
+    ai_model = forms.CharField(
+        label=_("AI model used (when AI helped)"), max_length=200, required=False
+    )
     publish = forms.BooleanField(label=_("Publish now"), required=False, initial=True)
 
     def __init__(self, *args: Any, owners: Any, **kwargs: Any) -> None:

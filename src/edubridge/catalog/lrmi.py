@@ -6,7 +6,13 @@ import json
 from typing import Any
 
 from edubridge.catalog import licences
-from edubridge.catalog.models import Alignment, Resource, ResourceVersion, VersionStatus
+from edubridge.catalog.models import (
+    Alignment,
+    MadeWith,
+    Resource,
+    ResourceVersion,
+    VersionStatus,
+)
 
 # As Django's json_script: no "<", ">" or "&" can end the script block or open a comment in it.
 _SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -18,6 +24,12 @@ def script_safe(document: dict[str, Any]) -> str:
 
 
 PROPERTY = {"teaches": "teaches", "assesses": "assesses", "requires": "competencyRequired"}
+# How a version was made, as schema.org's IPTC digital source types; people's own work has
+# no code of its own there and is left unsaid.
+SOURCE_TYPES: dict[str, str] = {
+    MadeWith.AI_ASSISTED: "https://schema.org/CompositeWithTrainedAlgorithmicMediaDigitalSource",
+    MadeWith.AI_GENERATED: "https://schema.org/TrainedAlgorithmicMediaDigitalSource",
+}
 
 
 def languages(texts: dict[str, str]) -> list[dict[str, str]]:
@@ -84,6 +96,9 @@ def learning_resource(
         doc["url"] = f"{base_url}/catalog/{resource.identifier}/"
     if version is not None:
         doc["version"] = str(version.number)
+        if version.made_with in SOURCE_TYPES:
+            doc["digitalSourceType"] = SOURCE_TYPES[version.made_with]
+            doc["creditText"] = f"{version.get_made_with_display()}: {version.ai_model}"
         origin = version.derived_from
         if origin is not None:
             doc["isBasedOn"] = {

@@ -158,6 +158,14 @@ class VersionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class MadeWith(models.TextChoices):
+    """How a version was made, for academic honesty about AI (schema.org digitalSourceType)."""
+
+    HUMAN = "human", _("Made by people")
+    AI_ASSISTED = "ai-assisted", _("AI-assisted")
+    AI_GENERATED = "ai-generated", _("AI-generated")
+
+
 class ResourceVersion(models.Model):
     """One version of a resource; immutable once published."""
 
@@ -180,6 +188,10 @@ class ResourceVersion(models.Model):
     metadata = models.JSONField(default=dict, blank=True)
     # Its structure from a content package: sections, pages, web links and assessments.
     outline = models.JSONField(default=list, blank=True)
+    made_with = models.CharField(
+        _("how it was made"), max_length=16, choices=MadeWith.choices, default=MadeWith.HUMAN
+    )
+    ai_model = models.CharField(_("AI model used"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["resource", "-number"]
@@ -262,6 +274,8 @@ class AssessmentItem(models.Model):
     position = models.PositiveIntegerField()
     identifier = models.CharField(max_length=200)
     data = models.JSONField()
+    # Learners are told before they answer that no AI tool may help them with this item.
+    ai_forbidden = models.BooleanField(_("no AI assistance"), default=False)
 
     class Meta:
         ordering = ["version", "position"]

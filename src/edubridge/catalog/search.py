@@ -32,7 +32,17 @@ from edubridge.catalog.packages import qti
 from edubridge.catalog.search_index import INDEX
 from edubridge.catalog.xmltext import UNSAFE
 
-FACETS = ("kind", "language", "country", "subject", "level", "licence", "organisation", "item")
+FACETS = (
+    "kind",
+    "language",
+    "country",
+    "subject",
+    "level",
+    "licence",
+    "organisation",
+    "item",
+    "made_with",
+)
 
 
 @dataclass
@@ -88,6 +98,7 @@ def index(resource: Resource) -> None:
         *(("subject", v) for v in resource.subjects),
         *(("level", v) for v in resource.education_levels),
         *(("item", a.item.identifier) for a in items),
+        ("made_with", latest.made_with if latest else ""),
     }
     Facet.objects.bulk_create(
         [Facet(resource=resource, name=n, value=str(v)[:100]) for n, v in sorted(values) if v]

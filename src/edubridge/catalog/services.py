@@ -31,6 +31,7 @@ from edubridge.catalog.models import (
     Collection,
     CollectionEntry,
     ContentFile,
+    MadeWith,
     Release,
     ReleaseParty,
     ReleaseStatus,
@@ -281,10 +282,20 @@ def create_version(
     *,
     changelog: str = "",
     derived_from: ResourceVersion | None = None,
+    made_with: str = MadeWith.HUMAN,
+    ai_model: str = "",
 ) -> ResourceVersion:
+    """A draft version; ``made_with`` and ``ai_model`` say whether and which AI helped."""
     _manage(by, resource)
     if len(changelog) > 4000:
         raise _invalid("changelog", "at most 4000 characters")
+    if made_with not in MadeWith.values:
+        raise _invalid("made_with", f"{made_with!r} is not one of {', '.join(MadeWith.values)}")
+    ai_model = ai_model.strip() if made_with != MadeWith.HUMAN else ""
+    if made_with != MadeWith.HUMAN and not ai_model:
+        raise _invalid("ai_model", "name the AI model used")
+    if len(ai_model) > 200:
+        raise _invalid("ai_model", "at most 200 characters")
     if derived_from is not None and derived_from.status != VersionStatus.PUBLISHED:
         raise _invalid("derived_from", "derive only from a published version")
     uploads = list(files)
@@ -303,6 +314,8 @@ def create_version(
             changelog=changelog,
             derived_from=derived_from,
             created_by=by if isinstance(by, User) else None,
+            made_with=made_with,
+            ai_model=ai_model,
         )
         ContentFile.objects.bulk_create(
             [
@@ -381,6 +394,27 @@ def add_items(by: Actor, version: ResourceVersion, items: list[qti.Item]) -> int
             changes={"items": [None, len(items)]},
         )
     return len(items)
+
+
+def forbid_ai(by: Actor, version: ResourceVersion, identifiers: Iterable[str]) -> int:
+    """Mark items of a draft version as answered without AI help; learners are told so."""
+    _manage(by, version.resource)
+    wanted = set(identifiers)
+    with transaction.atomic():
+        _draft(version)
+        known = set(version.items.values_list("identifier", flat=True))
+        unknown = sorted(wanted - known)
+        if unknown:
+            raise _invalid("items", f"{unknown[0]!r} is not an item of this version")
+        changed = version.items.filter(identifier__in=wanted).update(ai_forbidden=True)
+        audit.record(
+            by,
+            "version.items.no_ai",
+            version,
+            organisation=version.resource.owner,
+            summary=", ".join(sorted(wanted))[:300],
+        )
+    return changed
 
 
 def publish_version(by: Actor, version: ResourceVersion) -> ResourceVersion:

@@ -21,6 +21,7 @@ from edubridge.catalog.forms import CollectionForm, PackageForm, ResourceForm
 from edubridge.catalog.models import (
     Collection,
     ContentFile,
+    MadeWith,
     Release,
     ReleaseStatus,
     Resource,
@@ -93,6 +94,8 @@ def catalog(request: HttpRequest) -> HttpResponse:
 def _facet_label(name: str, value: str) -> str:
     if name == "kind" and value in ResourceKind.values:
         return str(ResourceKind(value).label)
+    if name == "made_with" and value in MadeWith.values:
+        return str(MadeWith(value).label)
     return value
 
 
@@ -167,7 +170,12 @@ def share(request: HttpRequest) -> HttpResponse:
             with transaction.atomic():
                 resource = services.create_resource(request.user, data["owner"], **form.values())
                 version = services.create_version(
-                    request.user, resource, uploads, changelog=data["changelog"]
+                    request.user,
+                    resource,
+                    uploads,
+                    changelog=data["changelog"],
+                    made_with=data["made_with"],
+                    ai_model=data["ai_model"],
                 )
                 if data["publish"]:
                     services.publish_version(request.user, version)

@@ -16,14 +16,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from edubridge.catalog import services as catalog
-from edubridge.catalog.models import Resource, ResourceVersion
+from edubridge.catalog.models import MadeWith, Resource, ResourceVersion
 from edubridge.catalog.packages import qti
 from edubridge.catalog.services import Upload, metadata_of
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import SYSTEM, Action, Actor, require
-from edubridge.localization import extract, report
-from edubridge.localization.models import MappingStatus, Project, Stage
+from edubridge.localization import extract, mt, report
+from edubridge.localization.models import MappingStatus, Origin, Project, Stage
 from edubridge.localization.services import blockers, refresh_checks
 
 REPORT = "localisation-report.json"
@@ -106,6 +106,7 @@ def sign_off(by: Actor, project: Project) -> ResourceVersion:
                 f" of {locked.source_organisation}"
             )[:4000],
             derived_from=source,
+            **_ai_use(locked),
         )
         items = [
             extract.rebuild_item(qti.Item.from_json(row.data), targets, locked.target_language)
@@ -133,3 +134,14 @@ def sign_off(by: Actor, project: Project) -> ResourceVersion:
             summary=f"{locked} → {resource} v{version.number}"[:300],
         )
     return version
+
+
+def _ai_use(project: Project) -> dict[str, str]:
+    """A translation with machine suggestions taken in is AI-assisted, naming the engines."""
+    if not project.units.filter(origin=Origin.MACHINE).exists():
+        return {}
+    engines = [b.name for b in mt.backends() if not isinstance(b, mt.MemoryBackend)]
+    return {
+        "made_with": MadeWith.AI_ASSISTED,
+        "ai_model": "Machine translation: " + (", ".join(engines) or "engine not recorded"),
+    }

@@ -63,6 +63,9 @@ def load() -> None:
         }
         for code in codes:
             catalog.align(SYSTEM, report.version, skills[code], "assesses")
+        # The bank's last item checks what a learner can explain unaided: no AI help.
+        last = report.version.items.order_by("-position").values_list("identifier", flat=True)
+        catalog.forbid_ai(SYSTEM, report.version, last[:1])
         version = catalog.publish_version(SYSTEM, report.version)
         bank = practice.create_bank(
             SYSTEM,
