@@ -121,3 +121,33 @@ def test_an_auditor_finds_an_erasure_in_the_audit_log(page, org_b, member, opera
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("privacy.erase")
     expect(rows.first).not_to_contain_text("leaving.learner")
+
+
+def test_a_learner_consents_and_a_guardian_answers_in_arabic(
+    page, browser, live_server, org_b, member, admin_b
+):
+    from edubridge.core.models import Role
+    from edubridge.governance import consent
+    from edubridge.governance.models import Consent
+
+    learner = member(org_b, Role.LEARNER, username="wanjiku")
+    sign_in(page, learner.username)
+    page.get_by_role("link", name="My consents").click()
+    row = page.locator("li", has_text="Research on teaching and learning")
+    row.get_by_label("I am 18 or older").check()
+    row.get_by_role("button", name="Give consent").click()
+    expect(page.get_by_role("status")).to_contain_text("Consent given.")
+    assert consent.has(learner, org_b, "research")
+
+    child = member(org_b, Role.LEARNER, username="amina", first_name="Amina")
+    token = consent.guardian_link(admin_b, child, org_b, "transfer-abroad", "ar")
+    guardian = browser.new_context(base_url=live_server.url).new_page()
+    guardian.goto(f"/consent/guardian/{token}/")
+    expect(guardian.locator("html")).to_have_attribute("dir", "rtl")
+    expect(guardian.get_by_role("heading", level=1)).to_have_text("الموافقة عن طفلك")
+    guardian.get_by_label("اسمك").fill("Fatuma Ali")
+    guardian.get_by_label("أنا والد هذا المتعلم").check()
+    guardian.get_by_role("button", name="منح موافقتي").click()
+    expect(guardian.get_by_role("status")).to_contain_text("تم تسجيل موافقتك")
+    assert Consent.objects.get(person=child).guardian_name == "Fatuma Ali"
+    guardian.context.close()

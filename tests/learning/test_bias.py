@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from edubridge.core.errors import DomainError
 from edubridge.core.models import AuditEntry, Role
-from edubridge.governance import bias
-from edubridge.governance.models import BiasAudit
+from edubridge.governance import bias, consent
+from edubridge.governance.models import BiasAudit, GroupAttribute
 from edubridge.learning import fitting, practice
 from edubridge.learning.models import ItemBank
 from tests.learning.conftest import answer_right
@@ -89,9 +89,12 @@ def test_groups_are_kept_for_auditors_and_gender_only_with_consent(org_a, member
     teacher = member(org_a, Role.TEACHER, username="t")
     with pytest.raises(DomainError, match="permission"):
         bias.record_group(teacher, learner, "language", "sw")
-    with pytest.raises(DomainError, match="consent"):
+    with pytest.raises(DomainError, match="consent to gender-audit"):
         bias.record_group(auditor, learner, "gender", "girl")
-    bias.record_group(auditor, learner, "gender", "girl", consented=True)
+    given = consent.give(learner.user, learner.user, org_a, "gender-audit")
+    assert bias.record_group(auditor, learner, "gender", "girl").consented
+    consent.withdraw(learner.user, given)  # the processing it allowed stops: the group goes
+    assert not GroupAttribute.objects.filter(attribute="gender").exists()
     with pytest.raises(DomainError, match="attribute: 'religion'"):
         bias.record_group(auditor, learner, "religion", "x")
 
@@ -136,7 +139,6 @@ def test_an_auditor_reads_a_held_back_model_and_lets_it_serve(page, bank, org_a,
 def test_a_learners_groups_go_with_their_erasure(org_a, member, auditor):
     from edubridge.core.policy import SYSTEM
     from edubridge.governance import personal_data
-    from edubridge.governance.models import GroupAttribute
 
     user = member(org_a, Role.LEARNER, username="leaving")
     learner = practice.learner_for(user, org_a)

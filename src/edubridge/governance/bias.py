@@ -14,16 +14,15 @@ from django.utils import timezone
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, Actor, require
-from edubridge.governance import fairness
-from edubridge.governance.models import Attribute, BiasAudit, GroupAttribute
+from edubridge.governance import consent, fairness
+from edubridge.governance.models import Attribute, BiasAudit, GroupAttribute, Purpose
 from edubridge.kt import BKT, Responses
 from edubridge.learning.models import ItemBank, Learner
 
 
-def record_group(
-    by: Actor, learner: Learner, attribute: str, value: str, *, consented: bool = False
-) -> GroupAttribute:
-    """Put a learner in a group for audits; gender only with the learner's consent."""
+def record_group(by: Actor, learner: Learner, attribute: str, value: str) -> GroupAttribute:
+    """Put a learner in a group for audits; gender only with the learner's (or their
+    guardian's) recorded consent to that purpose."""
     require(by, Action.BIAS_AUDIT, learner.organisation)
     if attribute not in Attribute.values:
         raise DomainError(
@@ -36,11 +35,14 @@ def record_group(
         raise DomainError(
             ErrorCode.INVALID, "value: give a group of 1 to 64 characters", field="value"
         )
+    consented = learner.user is not None and consent.has(
+        learner.user, learner.organisation, Purpose.GENDER_AUDIT
+    )
     if attribute == Attribute.GENDER and not consented:
         raise DomainError(
-            ErrorCode.INVALID,
-            "consented: gender is kept only with the learner's consent",
-            field="consented",
+            ErrorCode.PERMISSION_DENIED,
+            "gender is kept only with the learner's consent to gender-audit, which they "
+            "(or their guardian) have not given",
         )
     with transaction.atomic():
         found, _ = GroupAttribute.objects.update_or_create(

@@ -176,3 +176,17 @@ classify(
     overridden_at=internal("When"),
     override_reason=internal("Why the auditor let it serve"),
 )
+classify(
+    "governance.Consent",
+    retention="while in force, then 3 years as evidence; erased with the person",
+    id=internal("Internal key"),
+    person=personal("Whose consent it is"),
+    organisation=internal("Organisation the consent is given to"),
+    purpose=personal("What the person consented to"),
+    scope=personal("Kind of data or partner it is limited to"),
+    by_guardian=personal("Whether a guardian consented for a minor"),
+    guardian_name=personal("Name of the guardian who consented"),
+    rule=internal("Jurisdiction and version whose age of consent applied"),
+    given_at=personal("When consent was given"),
+    withdrawn_at=personal("When it was withdrawn"),
+)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from edubridge.core.models import Organisation
 from edubridge.governance import packs
-from edubridge.governance.models import MaxLevel, Outcome
+from edubridge.governance.models import MaxLevel, Outcome, Purpose
 from edubridge.governance.registry import datasets
 from edubridge.governance.transfers import SAFEGUARD_NAMES
 
@@ -105,3 +106,19 @@ class AuditFilter(forms.Form):
         field = self.fields["organisation"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = organisations
+
+
+LANGUAGES = settings.LANGUAGES
+
+
+class GuardianLinkForm(forms.Form):
+    username = forms.CharField(label=_("Learner's username"), max_length=150)
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=Purpose.choices)
+    language = forms.ChoiceField(label=_("Language of the guardian's page"), choices=LANGUAGES)
+
+
+class GuardianForm(forms.Form):
+    guardian = forms.CharField(label=_("Your name"), max_length=200)
+    agree = forms.BooleanField(
+        label=_("I am this learner's parent or legal guardian, and I consent")
+    )

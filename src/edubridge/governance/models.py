@@ -275,3 +275,34 @@ class BiasAudit(models.Model):
     @property
     def organisation(self) -> Organisation:
         return self.bank.organisation
+
+
+class Purpose(models.TextChoices):
+    """Processing that EduBridge does only with the person's (or a guardian's) consent."""
+
+    TRANSFER_ABROAD = "transfer-abroad", _("Sending my records to a partner in another country")
+    RESEARCH = "research", _("Research on teaching and learning")
+    GENDER_AUDIT = "gender-audit", _("Using my gender to check that models treat groups fairly")
+
+
+class Consent(models.Model):
+    """A person's consent to one purpose with one organisation, given by them or, below the
+    jurisdiction's age of digital consent, by a guardian; withdrawn at any time."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(_("purpose"), max_length=32, choices=Purpose.choices)
+    # A kind of data or a partner the consent is limited to; empty for the purpose as a whole.
+    scope = models.CharField(_("scope"), max_length=64, blank=True)
+    by_guardian = models.BooleanField(default=False)
+    guardian_name = models.CharField(_("guardian's name"), max_length=200, blank=True)
+    # The jurisdiction whose age of consent applied, and its version then: "KE v1".
+    rule = models.CharField(max_length=40, blank=True)
+    given_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} with {self.organisation_id}"

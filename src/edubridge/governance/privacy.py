@@ -1,7 +1,7 @@
-"""Agreements a person proposed, signed or revoked, the transfers they asked for, the groups
-a learner is in for bias audits and the overrides an auditor recorded. Agreements and
-overrides stay, attributed to the emptied account once the person is erased; the transfer
-log keeps its decisions under their pseudonym; a learner's groups go."""
+"""Agreements a person proposed, signed or revoked, the transfers they asked for, a
+learner's groups for bias audits, their consents, and the overrides an auditor recorded.
+Agreements and overrides stay, attributed to the emptied account once the person is erased;
+the transfer log keeps its decisions under their pseudonym; groups and consents go."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from edubridge.governance.models import (
     Agreement,
     AgreementSignature,
     BiasAudit,
+    Consent,
     GroupAttribute,
     TransferDecision,
 )
@@ -30,6 +31,7 @@ class GovernancePrivacy(Provider):
         "governance.TransferDecision",
         "governance.GroupAttribute",
         "governance.BiasAudit",
+        "governance.Consent",
     )
 
     def export(self, person: Person) -> Iterator[models.Model]:
@@ -39,10 +41,16 @@ class GovernancePrivacy(Provider):
         yield from TransferDecision.objects.filter(actor=user)
         yield from GroupAttribute.objects.filter(learner__user=user)
         yield from BiasAudit.objects.filter(overridden_by=user)
+        yield from Consent.objects.filter(person=user)
 
     def erase(self, person: Person) -> dict[str, int]:
         changed = TransferDecision.objects.filter(actor=person.user).erase_person(
             actor_label=person.pseudonym
         )
         groups = GroupAttribute.objects.filter(learner__user=person.user).delete()[0]
-        return {"governance.TransferDecision": changed, "governance.GroupAttribute": groups}
+        consents = Consent.objects.filter(person=person.user).delete()[0]
+        return {
+            "governance.TransferDecision": changed,
+            "governance.GroupAttribute": groups,
+            "governance.Consent": consents,
+        }

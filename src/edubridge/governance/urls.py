@@ -1,6 +1,6 @@
 from django.urls import path
 
-from edubridge.governance import views
+from edubridge.governance import consent_views, views
 
 urlpatterns = [
     path("data-map/", views.data_map, name="data-map"),
@@ -13,5 +13,7 @@ urlpatterns = [
     path("governance/transfers/", views.transfers, name="transfers"),
     path("governance/bias/", views.bias_audits, name="bias-audits"),
     path("governance/audit/", views.audit_log, name="audit-log"),
+    path("consent/", consent_views.my_consents, name="consents"),
+    path("consent/guardian/<str:token>/", consent_views.guardian_consent, name="guardian-consent"),
     path("governance/bias/<int:pk>/", views.bias_audit, name="bias-audit"),
 ]

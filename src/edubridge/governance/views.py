@@ -31,7 +31,12 @@ from edubridge.governance.forms import (
     TransferCheckForm,
     TransferFilter,
 )
-from edubridge.governance.models import Agreement, BiasAudit, Jurisdiction, TransferDecision
+from edubridge.governance.models import (
+    Agreement,
+    BiasAudit,
+    Jurisdiction,
+    TransferDecision,
+)
 from edubridge.governance.registry import Level, datasets, inventory
 from edubridge.governance.transfers import SAFEGUARD_NAMES
 
