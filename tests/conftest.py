@@ -15,6 +15,7 @@ from edubridge.core import services
 from edubridge.core.countries import ensure_countries
 from edubridge.core.models import Country, Organisation, Role
 from edubridge.core.policy import SYSTEM
+from edubridge.governance import pseudonyms
 from edubridge.localization import memory
 from edubridge.records import services as records_services
 from edubridge.standards import services as standards_services
@@ -34,10 +35,12 @@ def _clear_cache():
     cache.clear()
     records_services.forget_clients()
     memory.forget()
+    pseudonyms.forget()
     yield
     cache.clear()
     records_services.forget_clients()
     memory.forget()
+    pseudonyms.forget()
 
 
 def make_user(username: str, **extra):

@@ -190,3 +190,13 @@ classify(
     given_at=personal("When consent was given"),
     withdrawn_at=personal("When it was withdrawn"),
 )
+classify(
+    "governance.PseudonymKey",
+    retention="while anything shared under it may need re-identifying by its organisation",
+    id=internal("Internal key"),
+    organisation=internal("Organisation whose pseudonyms it makes"),
+    version=internal("Version; the highest is in use"),
+    secret=internal("HMAC key, encrypted with the node's signing-key secret"),
+    created_at=internal("When it was made"),
+    retired_at=internal("When a newer version replaced it"),
+)

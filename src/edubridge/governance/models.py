@@ -306,3 +306,24 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} with {self.organisation_id}"
+
+
+class PseudonymKey(models.Model):
+    """One version of an organisation's key for the pseudonyms its learners get where their
+    records leave it. The secret is encrypted at rest; older versions are kept so the
+    organisation, and only it, can still re-identify what it shared under them."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    secret = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "version"], name="one_key_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} v{self.version}"

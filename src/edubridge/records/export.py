@@ -1,7 +1,8 @@
 """Statements exported for sharing across borders: every learner replaced by a pseudonym, a
-keyed hash of their identifier that only this node can compute (per organisation, so two
-partners' exports cannot be joined on it); names, free text (responses, extensions) and
-attachments' titles and addresses left out."""
+keyed hash of their identifier under the organisation's own key (governance.pseudonyms:
+two partners' exports cannot be joined on it, and only the organisation can re-identify
+it); names, free text (responses, extensions) and attachments' titles and addresses left
+out."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
 
 from edubridge.core import audit
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
+from edubridge.governance import pseudonyms
 from edubridge.records.identifiers import ifi
-from edubridge.records.models import Statement
+from edubridge.records.models import Reference, Statement
 
 AGENT_KEYS = ("mbox", "mbox_sha1sum", "openid", "account", "name")
+AGENT_KINDS = ("subject", "agent")
 # Free text a learner or tool wrote may name people: it stays home.
 FREE_TEXT = ("extensions", "response", "fileUrl")
 ATTACHMENT_KEPT = ("usageType", "contentType", "length", "sha2")
@@ -26,9 +28,7 @@ ATTACHMENT_KEPT = ("usageType", "contentType", "length", "sha2")
 
 def pseudonym(organisation: Organisation, agent: dict[str, Any]) -> dict[str, Any]:
     """The agent as an account of this node whose name is a keyed hash of its identifier."""
-    digest = salted_hmac(
-        f"edubridge.records.pseudonym.{organisation.pk}", ifi(agent), algorithm="sha256"
-    ).hexdigest()
+    digest = pseudonyms.pseudonym(organisation, ifi(agent))
     out: dict[str, Any] = {k: v for k, v in agent.items() if k not in AGENT_KEYS}
     if agent.get("objectType") == "Group" or "member" in agent:
         out["member"] = [pseudonym(organisation, m) for m in agent.get("member", [])]
@@ -87,3 +87,14 @@ def write(by: Actor, organisation: Organisation, target: IO[str], *, pseudonymis
         target.write(json.dumps(data, ensure_ascii=False) + "\n")
         count += 1
     return count
+
+
+def reidentify(by: Actor, organisation: Organisation, name: str) -> str | None:
+    """The identifier of the learner behind a pseudonym the organisation shared, found among
+    the agents of its own statements: for its administrators only (governance.pseudonyms)."""
+    candidates = (
+        Reference.objects.filter(statement__organisation=organisation, kind__in=AGENT_KINDS)
+        .values_list("value", flat=True)
+        .distinct()
+    )
+    return pseudonyms.reidentify(by, organisation, name, list(candidates))
