@@ -243,3 +243,5 @@ EDUBRIDGE_MT_BACKENDS: list[object] = (
 # Bias audits: a model is held back from serving when, for a group attribute, the worst
 # group's AUC or predicted mastery rate is below this share of the best group's.
 BIAS_THRESHOLD = float(_env("BIAS_THRESHOLD", "0.8"))
+# Retention: learning records and practice answers older than this become monthly counts.
+RETENTION_YEARS = int(_env("RETENTION_YEARS", "5"))

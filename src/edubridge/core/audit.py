@@ -26,7 +26,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 def record(
     actor: Any,
     action: str,
-    target: Model,
+    target: Model | None,
     *,
     organisation: Organisation | None,
     changes: dict[str, list[Any]] | None = None,
@@ -38,8 +38,8 @@ def record(
         actor_label=str(getattr(actor, "username", None) or actor)[:150],
         organisation=organisation,
         action=action,
-        target_type=target._meta.label_lower,
-        target_id=str(target.pk),
-        summary=(summary or str(target))[:300],
+        target_type=target._meta.label_lower if target is not None else "node",
+        target_id=str(target.pk) if target is not None else "",
+        summary=(summary or str(target or ""))[:300],
         changes=changes or {},
     )

@@ -141,6 +141,10 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise _refuse(self.model)
 
+    def expire(self) -> int:
+        """The other change a log takes: rows past their retention (governance.retention)."""
+        return super().delete()[0]
+
     def erase_person(self, **values: Any) -> int:
         """The one change a log takes: rows that named a person, rewritten without them
         when that person's data is erased (governance.personal_data)."""

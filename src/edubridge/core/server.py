@@ -30,6 +30,7 @@ def serve(host: str, port: int, workers: int, *, background: bool = True) -> Non
     worker = None
     if background:
         call_command("learning", "schedule")
+        call_command("retention", "--schedule")
         command = [sys.executable, "-m", "edubridge.cli", "db_worker", "--no-reload"]
         worker = subprocess.Popen(command)  # noqa: S603 (our own interpreter and command)
     # Workers are forked: none may inherit a database connection of this process.

@@ -200,3 +200,14 @@ classify(
     created_at=internal("When it was made"),
     retired_at=internal("When a newer version replaced it"),
 )
+classify(
+    "governance.RetainedCount",
+    retention="while the organisation exists: aggregates, no one's row",
+    id=internal("Internal key"),
+    organisation=internal("Organisation the counts are of"),
+    kind=internal("What was counted: learning records or practice answers"),
+    month=internal("Month counted"),
+    key=internal("Verb, or item bank and item"),
+    count=internal("How many rows there were"),
+    correct=internal("How many answers were right"),
+)

@@ -327,3 +327,26 @@ class PseudonymKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} v{self.version}"
+
+
+class RetainedCount(models.Model):
+    """What retention keeps of rows past their time: counts by organisation, month and key
+    (a verb, or a bank's item), no one's row."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32)
+    month = models.DateField()
+    key = models.CharField(max_length=1000)
+    count = models.PositiveIntegerField(default=0)
+    correct = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "kind", "month", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "month", "key"], name="one_retained_count"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.month:%Y-%m} {self.key}: {self.count}"
