@@ -92,6 +92,7 @@ class AuditFilter(forms.Form):
         choices=[
             ("", _("Everything")),
             ("privacy.", _("Erasures and exports")),
+            ("consent.", _("Consents")),
             ("transfer.", _("Transfers")),
             ("agreement.", _("Agreements")),
             ("bias.", _("Bias audits")),
