@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import signing
 from django.db import transaction
@@ -171,3 +172,30 @@ def read_link(token: str) -> dict[str, Any]:
         "purpose": payload["u"],
         "language": payload["l"],
     }
+
+
+def consenting_agents(organisation: Organisation, purpose: str, scope: str) -> set[str]:
+    """The xAPI identifiers (``ifi``) of the organisation's people who consented to
+    ``purpose`` for ``scope``: their accounts, addresses and learner pseudonyms."""
+    from edubridge.governance.personal_data import Person
+    from edubridge.learning.models import Learner
+
+    people = User.objects.filter(
+        pk__in=active_for(organisation, purpose, scope).values("person_id")
+    )
+    found: set[str] = set()
+    for person in people:
+        found |= Person.of(person).agents
+    learners = Learner.objects.filter(organisation=organisation, user__in=people)
+    for pseudonym in learners.values_list("pseudonym", flat=True):
+        found.add(f"account:{settings.BASE_URL}|{pseudonym}")
+    return found
+
+
+def active_for(organisation: Organisation, purpose: str, scope: str) -> QuerySet[Consent]:
+    return Consent.objects.filter(
+        Q(scope="") | Q(scope=scope),
+        organisation=organisation,
+        purpose=purpose,
+        withdrawn_at__isnull=True,
+    )

@@ -11,11 +11,15 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 
 from edubridge.core import audit
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
-from edubridge.governance import pseudonyms
+from edubridge.governance import consent, pseudonyms
+from edubridge.governance import services as governance
+from edubridge.governance.models import Purpose
 from edubridge.records.identifiers import ifi
 from edubridge.records.models import Reference, Statement
 
@@ -98,3 +102,41 @@ def reidentify(by: Actor, organisation: Organisation, name: str) -> str | None:
         .distinct()
     )
     return pseudonyms.reidentify(by, organisation, name, list(candidates))
+
+
+FOR_PARTNERS = frozenset({"pseudonymise", "consented_only", "aggregate"})
+
+
+def for_partner(
+    by: Actor, organisation: Organisation, partner: Organisation, target: IO[str]
+) -> int:
+    """The organisation's statements for a partner, as the transfer gate allows: pseudonymised,
+    only those of people who consented to a transfer abroad when the law asks it, or monthly
+    counts by verb when only aggregates may go. JSON lines; the number of lines."""
+    require(by, Action.LRS_MANAGE, organisation)
+    decision = governance.require_transfer(
+        by, organisation, partner, "learning-records", flow="lrs.export", applies=FOR_PARTNERS
+    )
+    rows = Statement.objects.filter(organisation=organisation)
+    count = 0
+    if "aggregate" in decision.conditions:
+        grouped = (
+            rows.annotate(month=TruncMonth("stored"))
+            .values("month", "verb")
+            .annotate(n=Count("id"))
+            .order_by("month", "verb")
+        )
+        for group in grouped:
+            line = {"month": f"{group['month']:%Y-%m}", "verb": group["verb"], "count": group["n"]}
+            target.write(json.dumps(line) + "\n")
+            count += 1
+        return count
+    if "consented_only" in decision.conditions:
+        agents = consent.consenting_agents(
+            organisation, Purpose.TRANSFER_ABROAD, "learning-records"
+        )
+        rows = rows.filter(actor__in=agents)
+    for data in rows.order_by("id").values_list("data", flat=True).iterator(chunk_size=2000):
+        target.write(json.dumps(pseudonymised(data, organisation), ensure_ascii=False) + "\n")
+        count += 1
+    return count

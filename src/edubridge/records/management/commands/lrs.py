@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 
+from edubridge.core.errors import DomainError
 from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Organisation
 from edubridge.core.policy import SYSTEM
@@ -34,6 +36,11 @@ class Command(SubcommandCommand):
         export.add_argument("--org", required=True, help="organisation slug")
         export.add_argument("-o", "--output", required=True, help="file to write")
         export.add_argument(
+            "--for",
+            dest="partner",
+            help="a partner's slug: what the transfer gate lets that partner have",
+        )
+        export.add_argument(
             "--as-stored",
             action="store_true",
             help="keep the learners' identifiers (default: pseudonyms, names left out)",
@@ -58,6 +65,9 @@ class Command(SubcommandCommand):
         organisation = Organisation.objects.filter(slug=options["org"]).first()
         if organisation is None:
             raise CommandError(f"--org: no organisation {options['org']!r}")
+        if options["partner"]:
+            self._export_for(organisation, options)
+            return
         with open(options["output"], "w", encoding="utf-8") as target:
             count = export.write(
                 SYSTEM, organisation, target, pseudonymise=not options["as_stored"]
@@ -66,6 +76,21 @@ class Command(SubcommandCommand):
         self.stdout.write(
             f"{count} statements of {organisation.slug}, {kind}, in {options['output']}"
         )
+
+    def _export_for(self, organisation: Organisation, options: dict[str, Any]) -> None:
+        if options["as_stored"]:
+            raise CommandError("--as-stored: a partner never gets the learners' identifiers")
+        partner = Organisation.objects.filter(slug=options["partner"]).first()
+        if partner is None:
+            raise CommandError(f"--for: no organisation {options['partner']!r}")
+        target = Path(options["output"])
+        try:
+            with target.open("w", encoding="utf-8") as handle:
+                count = export.for_partner(SYSTEM, organisation, partner, handle)
+        except DomainError:
+            target.unlink(missing_ok=True)  # nothing half-written
+            raise
+        self.stdout.write(f"{count} lines for {partner.slug} in {target}")
 
     def _client(self, options: dict[str, Any]) -> None:
         slug = options["org"]
