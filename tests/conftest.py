@@ -180,8 +180,9 @@ def sign_in(page: Page, username: str) -> None:
 
 
 @pytest.fixture
-def agreement(operator):
-    """agreement(provider, recipient, datasets, **terms): signed by both, in force today."""
+def agreement(operator, member):
+    """agreement(provider, recipient, datasets, **terms): signed by both parties'
+    administrators, in force today."""
     from datetime import timedelta
 
     from django.utils import timezone
@@ -201,7 +202,8 @@ def agreement(operator):
         }
         made = governance.propose(operator, provider, recipient, **values)
         for party in (provider, recipient):
-            governance.sign(operator, made, party)
+            signer = member(party, Role.ADMIN, username=f"signer-{party.slug}-{made.pk}")
+            governance.sign(signer, made, party)
         return made
 
     return make

@@ -88,3 +88,25 @@ def test_a_pack_is_stored_once_and_again_only_when_newer(db):
     again = packs.store(pack)
     assert again.version == 2
     assert Jurisdiction.objects.get(code="FR").value("consent_age") == 15
+
+
+def test_a_newer_shipped_pack_replaces_the_stored_one(db, monkeypatch, tmp_path):
+    packs.ensure_loaded()
+    stored = Jurisdiction.objects.get(code="KE")
+    shipped = (packs.PACKS / "KE.toml").read_text(encoding="utf-8")
+    newer = shipped.replace(f"version = {stored.version}", f"version = {stored.version + 1}", 1)
+    (tmp_path / "KE.toml").write_text(newer, encoding="utf-8")
+    monkeypatch.setattr(packs, "PACKS", tmp_path)
+    monkeypatch.setattr(packs, "_checked", False)
+    packs.ensure_loaded()
+    assert Jurisdiction.objects.get(code="KE").version == stored.version + 1
+
+
+def test_an_operator_edit_is_checked_as_a_file_is(db):
+    from edubridge.governance.admin import RuleForm
+
+    packs.ensure_loaded()
+    rule = Jurisdiction.objects.get(code="CN").rule("consent_age")
+    form = RuleForm({"value": "40", "citation": "PIPL art. 31", "note": ""}, instance=rule)
+    assert not form.is_valid() and "consent_age: the value must be" in str(form.errors)
+    assert RuleForm({"value": "16", "citation": "PIPL art. 31"}, instance=rule).is_valid()

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from edubridge.core.models import AuditEntry, Membership
+from edubridge.core.models import AuditEntry, Membership, Role
 from edubridge.core.policy import SYSTEM
 from edubridge.governance import personal_data
 from edubridge.governance.registry import Level, inventory
@@ -138,3 +138,44 @@ def test_erasure_asks_to_be_confirmed_and_names_the_user(demo):
         call_command("privacy", "erase", "nobody", "--yes")
     with pytest.raises(CommandError, match="operator"):
         call_command("privacy", "erase", "operator", "--yes")
+
+
+def test_erasure_finds_a_person_in_teams_in_any_case_and_in_old_audit_entries(org_b, member):
+    from edubridge.core import audit
+    from edubridge.records import services as records
+
+    neema = member(org_b, Role.LEARNER, username="neema", first_name="Neema", last_name="Wanjiku")
+    audit.record(
+        SYSTEM,
+        "user.change",
+        neema,
+        organisation=None,
+        changes={"first_name": [None, "Neema"], "email": ["n.old@example.org", neema.email]},
+    )
+    tool = records.create_client(SYSTEM, org_b, name="t", key="tool", secret="tool-secret")
+    team = {"objectType": "Group", "member": [{"mbox": "mailto:NEEMA@Example.ORG", "name": "N W"}]}
+    records.store(
+        tool,
+        [
+            {
+                "actor": {"mbox": "mailto:teacher@example.org"},
+                "verb": {"id": "http://adlnet.gov/expapi/verbs/attended"},
+                "object": {"id": "http://example.org/workshop"},
+                "context": {"team": team},
+            }
+        ],
+        "1.0.3",
+    )
+    personal_data.erase(SYSTEM, neema)
+    statement = json.dumps(Statement.objects.get().data).lower()
+    assert "neema@example.org" not in statement and "n w" not in statement
+    assert naming(["n.old@example.org", "Wanjiku", "neema@example.org"]) == []
+
+
+def test_names_in_any_script_are_found_whole():
+    from edubridge.governance.personal_data import _replace_folded
+
+    assert _replace_folded("Wei's weight; WEI.", "Wei", "X") == "X's weight; X."
+    assert _replace_folded("李伟老师说", "李伟", "X") == "X老师说"
+    person = personal_data.Person(User(username="a"), "x", ("أمينة حسن",), frozenset())
+    assert person.named_in({"translators": ["أمينة حسن"]})

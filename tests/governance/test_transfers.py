@@ -67,8 +67,8 @@ def test_an_agreement_changes_the_decision(org_a, org_b, law, agreement):
 
 def test_an_agreement_missing_a_safeguard_the_law_asks_says_which(org_a, org_b, law, agreement):
     law("CN", transfer_all=["impact_assessment", "consent"])
-    agreement(org_a, org_b, ["learning-records"], safeguards=["contract_clauses"])
-    decision = decide(org_a, org_b, "learning-records")
+    agreement(org_a, org_b, ["credentials"], safeguards=["contract_clauses"])
+    decision = decide(org_a, org_b, "credentials")
     assert decision.outcome == Outcome.DENY
     assert "the agreement lacks a data protection impact assessment" in " ".join(decision.reasons)
     assert decision.remedies == ["Add to the agreement: a data protection impact assessment."]
@@ -79,10 +79,28 @@ def test_an_agreement_missing_a_safeguard_the_law_asks_says_which(org_a, org_b, 
 
 def test_no_alternative_of_the_law_met_is_a_denial_naming_them(org_a, org_b, law, agreement):
     law("CN", transfer_any=["authority_approval", "certification"])
-    agreement(org_a, org_b, ["learning-records"], safeguards=["contract_clauses"])
-    decision = decide(org_a, org_b, "learning-records")
+    agreement(org_a, org_b, ["credentials"], safeguards=["contract_clauses"])
+    decision = decide(org_a, org_b, "credentials")
     assert decision.outcome == Outcome.DENY
     assert "one of: the data protection authority's approval" in decision.remedies[-1]
+
+
+def test_an_agreement_that_falls_short_still_lets_aggregates_go(org_a, org_b, law, agreement):
+    law("CN", transfer_all=["impact_assessment"])
+    agreement(org_a, org_b, ["learning-records"], safeguards=["contract_clauses"])
+    decision = decide(org_a, org_b, "learning-records")
+    assert decision.outcome == Outcome.CONDITIONS and decision.conditions == ["aggregate"]
+    assert decision.remedies == ["Add to the agreement: a data protection impact assessment."]
+
+
+def test_a_newer_agreement_does_not_hide_an_older_one_that_allows_more(
+    org_a, org_b, law, agreement
+):
+    law("CN", transfer_all=[], transfer_any=["contract_clauses"])
+    older = agreement(org_a, org_b, ["credentials"], safeguards=["contract_clauses"])
+    agreement(org_a, org_b, ["credentials"], title="Addendum without clauses")
+    decision = decide(org_a, org_b, "credentials")
+    assert decision.outcome == Outcome.CONDITIONS and decision.agreement == older
 
 
 def test_consent_as_the_only_route_is_a_condition(org_a, org_b, law, agreement):
@@ -103,16 +121,16 @@ def test_an_adequate_destination_needs_no_mechanism(org_a, org_b, law, agreement
 
 def test_strict_localisation_keeps_personal_data_home(org_a, org_b, law, agreement):
     law("CN", localisation="strict")
-    agreement(org_a, org_b, ["learning-records"], safeguards=["contract_clauses"])
-    decision = decide(org_a, org_b, "learning-records")
+    agreement(org_a, org_b, ["credentials"], safeguards=["contract_clauses"])
+    decision = decide(org_a, org_b, "credentials")
     assert decision.outcome == Outcome.DENY
     assert "law keeps personal data in the country" in " ".join(decision.reasons)
 
 
 def test_a_legal_basis_the_law_does_not_know_is_denied(org_a, org_b, law, agreement):
     law("CN", legal_bases=["consent"], transfer_all=[], transfer_any=[])
-    agreement(org_a, org_b, ["learning-records"], legal_basis="legitimate_interests")
-    decision = decide(org_a, org_b, "learning-records")
+    agreement(org_a, org_b, ["credentials"], legal_basis="legitimate_interests")
+    decision = decide(org_a, org_b, "credentials")
     assert decision.outcome == Outcome.DENY
     assert decision.remedies == ["An agreement on a legal basis CN recognises: consent."]
 
@@ -131,7 +149,7 @@ def test_within_one_country_an_agreement_is_enough(org_a, law, agreement, countr
     assert any("nothing crosses a border" in r for r in decision.reasons)
 
 
-def test_only_an_agreement_in_force_counts(org_a, org_b, law, agreement, operator):
+def test_only_an_agreement_in_force_counts(org_a, org_b, law, operator, member):
     law("CN")
     today = TODAY()
     unsigned = services.propose(
@@ -146,9 +164,11 @@ def test_only_an_agreement_in_force_counts(org_a, org_b, law, agreement, operato
         expires_on=today + timedelta(days=30),
         safeguards=["contract_clauses", "record_of_transfers"],
     )
-    services.sign(operator, unsigned, org_a)
+    with pytest.raises(DomainError, match="Only an administrator of Org A University"):
+        services.sign(operator, unsigned, org_a)  # an operator signs for no party
+    services.sign(member(org_a, Role.ADMIN, username="a-admin"), unsigned, org_a)
     assert decide(org_a, org_b, "credentials").outcome == Outcome.DENY
-    services.sign(operator, unsigned, org_b)
+    services.sign(member(org_b, Role.ADMIN, username="b-admin"), unsigned, org_b)
     assert decide(org_a, org_b, "credentials").outcome == Outcome.CONDITIONS
     services.revoke(operator, unsigned, org_b, "The project ended")
     assert decide(org_a, org_b, "credentials").outcome == Outcome.DENY

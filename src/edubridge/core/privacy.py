@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 from django.contrib.admin.models import LogEntry
@@ -11,15 +12,17 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
 from edubridge.core.models import ApiToken, AuditEntry, Membership
-from edubridge.governance.personal_data import Person, Provider, register
+from edubridge.governance.personal_data import ACCOUNT_FIELDS, Person, Provider, register
 
 
 def naming(person: Person, *fields: str) -> Q:
-    """Rows whose text ``fields`` contain any of the person's identifiers."""
+    """Rows whose text ``fields`` contain any of the person's identifiers, also as JSON
+    writes them with non-ASCII letters escaped (as SQLite stores JSON)."""
     found = Q(pk__in=[])
     for field in fields:
         for identifier in person.identifiers:
-            found |= Q(**{f"{field}__icontains": identifier})
+            for form in {identifier, json.dumps(identifier)[1:-1]}:
+                found |= Q(**{f"{field}__icontains": form})
     return found
 
 
@@ -77,14 +80,25 @@ class CorePrivacy(Provider):
 
     def _audit(self, person: Person) -> int:
         entries = AuditEntry.objects.annotate(text=Cast("changes", TextField())).filter(
-            Q(actor=person.user) | naming(person, "actor_label", "summary", "text")
+            Q(actor=person.user)
+            | Q(target_type="auth.user", target_id=str(person.user.pk))
+            | naming(person, "actor_label", "summary", "text")
         )
         for entry in entries:
+            changes = person.redact(entry.changes)
+            if entry.target_type == "auth.user" and entry.target_id == str(person.user.pk):
+                # The account's own entries: every name and address in them goes, matched or not.
+                changes = {
+                    k: [person.pseudonym if v else v for v in values]
+                    if k in ACCOUNT_FIELDS and isinstance(values, list)
+                    else values
+                    for k, values in changes.items()
+                }
             AuditEntry.objects.filter(pk=entry.pk).erase_person(
                 actor_label=person.pseudonym
                 if entry.actor_id == person.user.pk
                 else person.redact(entry.actor_label),
                 summary=person.redact(entry.summary),
-                changes=person.redact(entry.changes),
+                changes=changes,
             )
         return len(entries)

@@ -22,17 +22,11 @@ from edubridge.governance.packs import RULES
 class RuleForm(forms.ModelForm):
     class Meta:
         model = JurisdictionRule
-        fields = ["key", "value", "citation", "note"]
-
-    def clean_key(self) -> str:
-        key = self.cleaned_data["key"]
-        if key not in RULES:
-            raise forms.ValidationError(f"not a known rule: one of {', '.join(RULES)}")
-        return key
+        fields = ["value", "citation", "note"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        key = data.get("key")
+        key = self.instance.key
         if key in RULES and "value" in data:
             problem = RULES[key].check(data["value"])
             if problem:
@@ -47,6 +41,7 @@ class RuleInline(admin.TabularInline):
     form = RuleForm
     extra = 0
     can_delete = False
+    readonly_fields = ["key"]
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False

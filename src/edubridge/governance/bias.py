@@ -116,6 +116,11 @@ def override(by: Actor, found: BiasAudit, reason: str) -> BiasAudit:
         locked = BiasAudit.objects.select_for_update().get(pk=found.pk)
         if not locked.flagged or locked.overridden_at is not None:
             raise DomainError(ErrorCode.CONFLICT, "This audit holds nothing back.")
+        newer = BiasAudit.objects.filter(bank=locked.bank, at__gt=locked.at).exists()
+        if newer or (locked.bank.fitted_at and locked.bank.fitted_at > locked.at):
+            raise DomainError(
+                ErrorCode.CONFLICT, "The bank was fitted again since: this model is out of date."
+            )
         locked.overridden_by = by if getattr(by, "pk", None) else None  # type: ignore[assignment]
         locked.overridden_at = timezone.now()
         locked.override_reason = reason.strip()

@@ -242,10 +242,21 @@ def load_all(*, force: bool = False) -> list[Jurisdiction]:
     return [pack for pack in stored if pack is not None]
 
 
+_checked = False
+
+
 def ensure_loaded() -> None:
-    """The shipped packs, stored the first time any is needed."""
-    if not Jurisdiction.objects.exists():
-        load_all()
+    """The shipped packs stored, and any whose file's version rose since, once per process
+    (the first time a pack is needed after an upgrade)."""
+    global _checked
+    if _checked and Jurisdiction.objects.exists():
+        return
+    stored = dict(Jurisdiction.objects.values_list("code", "version"))
+    for path in sorted(PACKS.glob("*.toml")):
+        data = read(path)
+        if stored.get(data["code"], 0) < data["version"]:
+            store(data)
+    _checked = True
 
 
 def for_country(code: str) -> Jurisdiction | None:

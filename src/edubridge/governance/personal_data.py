@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,12 +51,15 @@ class Person:
     @classmethod
     def of(cls, user: User) -> Person:
         # Texts that name the person, longest first: what an erasure looks for in free text.
-        named = {user.username, user.email, user.get_full_name()}
+        # Names and addresses they had before count too, as the audit log of their account
+        # remembers them.
+        named = {user.username, user.email, user.get_full_name(), user.first_name, user.last_name}
+        named |= set(_former(user))
         identifiers = sorted((t for t in named if t and len(t) >= 3), key=len, reverse=True)
         # Their xAPI identifiers (records.identifiers.ifi), as this node writes them.
         agents = {f"account:{settings.BASE_URL}|{user.username}"}
-        if user.email:
-            mbox = f"mailto:{user.email.lower()}"
+        for email in {user.email, user.email.lower()} - {""}:
+            mbox = f"mailto:{email}"
             sha1 = hashlib.sha1(mbox.encode()).hexdigest()  # noqa: S324 - xAPI's own digest
             agents |= {f"mbox:{mbox}", f"mbox_sha1sum:{sha1}"}
         pseudonym = f"erased-{secrets.token_hex(8)}"
@@ -78,20 +82,37 @@ class Person:
         return value
 
     def named_in(self, value: Any) -> bool:
-        text = value if isinstance(value, str) else json.dumps(value, default=str)
+        text = (
+            value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
+        )
         folded = text.casefold()
         return any(i.casefold() in folded for i in self.identifiers)
 
 
+ACCOUNT_FIELDS = ("username", "first_name", "last_name", "email")
+
+
+def _former(user: User) -> list[str]:
+    """Every name and address the audit log recorded for the account, before and after."""
+    from edubridge.core.models import AuditEntry
+
+    found = []
+    entries = AuditEntry.objects.filter(target_type="auth.user", target_id=str(user.pk))
+    for changes in entries.values_list("changes", flat=True):
+        for key in ACCOUNT_FIELDS:
+            values = changes.get(key) if isinstance(changes, dict) else None
+            if isinstance(values, list):
+                found += [v for v in values if isinstance(v, str)]
+    return found
+
+
 def _replace_folded(text: str, old: str, new: str) -> str:
-    """Replace ``old`` in ``text`` whatever its case."""
-    folded, target, out, start = text.casefold(), old.casefold(), [], 0
-    if len(folded) != len(text):  # case folding changed lengths: fall back to exact case
-        return text.replace(old, new)
-    while (at := folded.find(target, start)) >= 0:
-        out += [text[start:at], new]
-        start = at + len(target)
-    return "".join(out) + text[start:]
+    """Replace ``old`` in ``text`` whatever its case, as a whole word where it is written in
+    a script that separates words ("Wei" in "weight" is not the person), anywhere in
+    scripts that do not (a Chinese name inside a Chinese sentence)."""
+    spaced = any(c.isascii() or (c.isalpha() and ord(c) < 0x2E80) for c in old)
+    edge = r"(?<![\w]){}(?![\w])" if spaced else "{}"
+    return re.sub(edge.format(re.escape(old)), new, text, flags=re.IGNORECASE)
 
 
 class Provider:

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
-from edubridge.core.models import Organisation
+from edubridge.core.models import Organisation, Role
 from edubridge.core.policy import (
     Action,
     Actor,
@@ -25,6 +25,7 @@ from edubridge.core.policy import (
     is_operator,
     organisations_where,
     require,
+    roles_of,
 )
 from edubridge.governance import packs, transfers
 from edubridge.governance.models import (
@@ -223,8 +224,12 @@ def sign(by: Actor, agreement: Agreement, organisation: Organisation) -> Agreeme
     if organisation.pk not in (agreement.provider_id, agreement.recipient_id):
         raise _invalid("organisation", "not a party to this agreement")
     require(by, Action.AGREEMENT_MANAGE, organisation)
-    if not isinstance(by, User):
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "A person signs for their organisation.")
+    # An administrator of the party itself: a node operator, who may do anything else, does
+    # not sign for both sides of one agreement.
+    if not isinstance(by, User) or Role.ADMIN not in roles_of(by, organisation):
+        raise DomainError(
+            ErrorCode.PERMISSION_DENIED, f"Only an administrator of {organisation} signs for it."
+        )
     with transaction.atomic():
         locked = Agreement.objects.select_for_update().get(pk=agreement.pk)
         if locked.revoked_at is not None:

@@ -15,6 +15,7 @@ Conditions the flow must apply to what it sends:
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -78,10 +79,11 @@ def dataset_of(kind: str) -> Dataset:
     return known[kind]
 
 
-def agreement_for(
+def agreements_for(
     source: Organisation, destination: Organisation, kind: str, today: date
-) -> Agreement | None:
-    """The newest agreement in force that lets ``source`` send ``kind`` to ``destination``."""
+) -> list[Agreement]:
+    """The agreements in force that cover ``source`` sending ``kind`` to ``destination``,
+    newest first."""
     candidates = (
         Agreement.objects.filter(
             Q(provider=source, recipient=destination) | Q(provider=destination, recipient=source),
@@ -92,13 +94,14 @@ def agreement_for(
         .select_related("provider", "recipient")
         .prefetch_related("signatures")
     )
-    for agreement in candidates:
-        if agreement.provider_id != source.pk and not agreement.mutual:
-            continue
-        covers = kind in agreement.datasets and agreement.max_level != "internal"
-        if covers and agreement.status(today) == "in_force":
-            return agreement
-    return None
+    return [
+        agreement
+        for agreement in candidates
+        if (agreement.provider_id == source.pk or agreement.mutual)
+        and kind in agreement.datasets
+        and agreement.max_level != "internal"
+        and agreement.status(today) == "in_force"
+    ]
 
 
 def _names(safeguards: list[str] | set[str]) -> str:
@@ -133,15 +136,9 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
         f"{data.title} carry personal data in {len(personal)} fields"
         + (f", sensitive ones of the categories {', '.join(categories)}." if categories else ".")
     )
-    decision.conditions.append("pseudonymise")
-    blocked = False
-
-    cross = (src.code if src else source.country_id) != (
-        dst.code if dst else destination.country_id
-    )
-    agreement = agreement_for(source, destination, kind, today)
-    decision.agreement = agreement
-    if agreement is None:
+    context = _Context(source, destination, src, dst, level)
+    agreements = agreements_for(source, destination, kind, today)
+    if not agreements:
         decision.reasons.append(
             f"No data-sharing agreement in force lets {source} send {kind} to {destination}."
         )
@@ -149,25 +146,59 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
             f"A data-sharing agreement in which {source} provides {kind} to {destination}, "
             "signed by both"
         )
-        if cross and src is not None:
+        if context.cross and src is not None:
             needs = _abroad_needs(src, destination, dst)
             remedy += f", with {needs}" if needs else ""
         decision.remedies.append(remedy + ".")
-        if not data.aggregatable:
-            decision.outcome, decision.conditions = Outcome.DENY, []
-            return decision
-        decision.conditions = ["aggregate"]
-        decision.reasons.append(
-            "Without one, only aggregate figures may leave: counts and rates, no one's row."
-        )
-        decision.outcome = Outcome.CONDITIONS
-        return decision
+        decision.outcome = Outcome.DENY
+        return _aggregates_at_least(decision)
+    # Each agreement in force is judged on its own; the one that allows most decides.
+    judged = [_under(copy.deepcopy(decision), context, agreement) for agreement in agreements]
+    best = min(judged, key=lambda d: (_RANK[d.outcome], len(d.conditions)))
+    return _aggregates_at_least(best) if best.outcome == Outcome.DENY else best
 
+
+_RANK = {Outcome.ALLOW: 0, Outcome.CONDITIONS: 1, Outcome.DENY: 2}
+
+
+@dataclass(frozen=True)
+class _Context:
+    source: Organisation
+    destination: Organisation
+    src: Jurisdiction | None
+    dst: Jurisdiction | None
+    level: Level
+
+    @property
+    def cross(self) -> bool:
+        here = self.src.code if self.src else self.source.country_id
+        there = self.dst.code if self.dst else self.destination.country_id
+        return here != there
+
+
+def _aggregates_at_least(decision: Decision) -> Decision:
+    """What is denied whole may still leave as counts and rates when they mean something."""
+    if not decision.dataset.aggregatable:
+        decision.conditions = []
+        return decision
+    decision.outcome, decision.conditions = Outcome.CONDITIONS, ["aggregate"]
+    decision.reasons.append(
+        "Until then, only aggregate figures may leave: counts and rates, no one's row."
+    )
+    return decision
+
+
+def _under(decision: Decision, context: _Context, agreement: Agreement) -> Decision:
+    """The decision under one agreement in force."""
+    src, level = context.src, context.level
+    decision.agreement = agreement
+    decision.conditions.append("pseudonymise")
     decision.reasons.append(
         f"The agreement “{agreement.title}” is in force until {agreement.expires_on:%Y-%m-%d}, "
         f"on the legal basis of {agreement.legal_basis.replace('_', ' ')}, "
         f"for: {agreement.purposes.strip().rstrip('.')}."
     )
+    blocked = False
     if level is Level.SENSITIVE and agreement.max_level != Level.SENSITIVE:
         decision.conditions.append("drop_sensitive")
         decision.reasons.append(
@@ -184,21 +215,22 @@ def decide(source: Organisation, destination: Organisation, kind: str, today: da
             decision.remedies.append(
                 f"An agreement on a legal basis {src.code} recognises: {', '.join(bases.value)}."
             )
-    if not cross:
-        where = src.name if src else source.country.name
+    if not context.cross:
+        where = src.name if src else context.source.country.name
         decision.reasons.append(
             f"Both organisations are under the law of {where}: nothing crosses a border."
         )
     elif src is None:
         blocked = True
         decision.reasons.append(
-            f"No jurisdiction pack covers {source.country.name}, so the node cannot tell "
-            "whether the transfer is lawful."
+            f"No jurisdiction pack covers {context.source.country.name}, so the node cannot "
+            "tell whether the transfer is lawful."
         )
-        decision.remedies.append(f"A jurisdiction pack for {source.country_id}.")
+        decision.remedies.append(f"A jurisdiction pack for {context.source.country_id}.")
     else:
-        blocked |= _abroad(decision, src, destination, dst, set(agreement.safeguards))
-
+        blocked |= _abroad(
+            decision, src, context.destination, context.dst, set(agreement.safeguards)
+        )
     if blocked:
         decision.outcome, decision.conditions = Outcome.DENY, []
     else:
@@ -237,7 +269,6 @@ def _abroad(
         decision.reasons.append(
             f"{src.name}'s law keeps personal data in the country ({localisation.citation})."
         )
-        decision.remedies.append("Only aggregate figures can leave.")
         return True
     if localisation.value == "conditional":
         decision.reasons.append(

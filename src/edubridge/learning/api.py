@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
@@ -13,6 +14,7 @@ from edubridge.catalog.models import canonical_uuid
 from edubridge.core.api_auth import AuthedRequest, anyone
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
+from edubridge.governance.models import BiasAudit
 from edubridge.kt import serving
 from edubridge.kt.bkt import BKT, from_dict
 from edubridge.learning import services
@@ -66,8 +68,14 @@ class RegisterIn(Schema):
     url: str = Field(..., max_length=500)
 
 
+def public() -> QuerySet[AdaptiveModel]:
+    """Models anyone may use: not those a bias audit holds back until an auditor overrides."""
+    held = BiasAudit.objects.filter(flagged=True, overridden_at__isnull=True)
+    return AdaptiveModel.objects.exclude(pk__in=held.values("model_id"))
+
+
 def _served(identifier: str) -> tuple[AdaptiveModel, BKT]:
-    model = get_object_or_404(AdaptiveModel, identifier=canonical_uuid(identifier))
+    model = get_object_or_404(public(), identifier=canonical_uuid(identifier))
     if model.kind != ModelKind.BKT:
         raise DomainError(ErrorCode.NOT_FOUND, f"This model is served at {model.url}.")
     return model, from_dict(model.parameters)
@@ -105,7 +113,7 @@ def list_models(request: HttpRequest) -> list[dict[str, Any]]:
             "kind": m.kind,
             "url": m.url or f"{base}{m.identifier}",
         }
-        for m in AdaptiveModel.objects.select_related("organisation")[:500]
+        for m in public().select_related("organisation")[:500]
     ]
 
 

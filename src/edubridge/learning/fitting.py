@@ -21,7 +21,7 @@ from django.utils import timezone
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, Actor, require
-from edubridge.governance import bias
+from edubridge.governance import bias, fairness
 from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, evaluate
 from edubridge.kt.bkt import from_dict, to_dict
 from edubridge.learning import services
@@ -199,8 +199,16 @@ def _serve(by: Actor, bank: ItemBank, report: FitReport) -> AdaptiveModel:
         "overall": {k: report.held_out.get(k) for k in ("n", "auc", "rmse", "log_loss")}
     }
     if report.by_group is not None:
+        # The public card shows groups large enough to judge, never by gender: the audit
+        # itself, with every group, is the auditors' (governance.BiasAudit).
         metrics["by_group"] = {
-            name: found["by_group"] for name, found in report.by_group["attributes"].items()
+            name: {
+                group: m
+                for group, m in found["by_group"].items()
+                if (m.get("n") or 0) >= fairness.MIN_ANSWERS
+            }
+            for name, found in report.by_group["attributes"].items()
+            if name != "gender"
         }
         metrics["disparity"] = {
             "threshold": report.by_group["threshold"],

@@ -137,11 +137,15 @@ def sign_off(by: Actor, project: Project) -> ResourceVersion:
 
 
 def _ai_use(project: Project) -> dict[str, str]:
-    """A translation with machine suggestions taken in is AI-assisted, naming the engines."""
-    if not project.units.filter(origin=Origin.MACHINE).exists():
+    """How the localised version was made: AI-assisted when its source was made with AI (the
+    source's model named) or a translator took machine suggestions (the engines named)."""
+    models = []
+    source = project.source_version
+    if source.made_with != MadeWith.HUMAN:
+        models.append(f"source: {source.ai_model}")
+    if project.units.filter(origin=Origin.MACHINE).exists():
+        engines = [b.name for b in mt.backends() if not isinstance(b, mt.MemoryBackend)]
+        models.append("Machine translation: " + (", ".join(engines) or "engine not recorded"))
+    if not models:
         return {}
-    engines = [b.name for b in mt.backends() if not isinstance(b, mt.MemoryBackend)]
-    return {
-        "made_with": MadeWith.AI_ASSISTED,
-        "ai_model": "Machine translation: " + (", ".join(engines) or "engine not recorded"),
-    }
+    return {"made_with": MadeWith.AI_ASSISTED, "ai_model": "; ".join(models)[:200]}

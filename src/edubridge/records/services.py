@@ -19,7 +19,8 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.core import signing
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from edubridge.core import audit, writes
@@ -780,12 +781,25 @@ def _decode(token: str) -> dict[str, Any]:
     return dict(state)
 
 
-def replace_agents(agents: frozenset[str], replacement: dict[str, Any]) -> int:
-    """Every statement naming one of ``agents`` (identifiers as ``ifi`` gives them), rewritten
-    with ``replacement`` in their place, its columns and references to match: a person's
-    erasure, keeping the statements for what they count. The number of statements changed."""
-    ids = Reference.objects.filter(value__in=agents).values("statement_id")
-    rows = list(Statement.objects.filter(pk__in=ids))
+def _folded(identifier: str) -> str:
+    """An agent identifier compared as people mean it: e-mail addresses whatever their case."""
+    return identifier.lower() if identifier.startswith(("mbox:", "mbox_sha1sum:")) else identifier
+
+
+def replace_agents(agents: frozenset[str], replacement: dict[str, Any], texts: list[str]) -> int:
+    """Every statement naming one of ``agents`` (identifiers as ``ifi`` gives them, e-mail
+    addresses in any case) wherever it stands (actor, object, context, team and group
+    members, sub-statements) rewritten with ``replacement`` in its place: a person's erasure,
+    keeping the statements for what they count. Statements are found through their
+    references and, for members of teams and groups, which references do not list, by
+    ``texts`` (the person's address and account names) in their JSON. Their columns and
+    references follow; their attachments (a signed statement's JWS holds the original) go.
+    The number of statements and documents changed."""
+    wanted = {_folded(a) for a in agents}
+    found = Q(pk__in=Reference.objects.filter(value__in=agents).values("statement_id"))
+    for text in texts:
+        found |= Q(text__icontains=text)
+    rows = list(Statement.objects.annotate(text=Cast("data", TextField())).filter(found))
 
     def swap(node: Any) -> Any:
         if isinstance(node, list):
@@ -793,14 +807,17 @@ def replace_agents(agents: frozenset[str], replacement: dict[str, Any]) -> int:
         if not isinstance(node, dict):
             return node
         identified = any(k in node for k in ("mbox", "mbox_sha1sum", "openid", "account"))
-        if identified and ifi(node) in agents:
+        if identified and _folded(ifi(node)) in wanted:
             kept = {k: v for k, v in node.items() if k == "objectType"}
             return {**kept, **replacement}
         return {key: swap(value) for key, value in node.items()}
 
+    changed = [row for row in rows if swap(row.data) != row.data]
     with transaction.atomic():
-        for row in rows:
+        for row in changed:
             row.data = swap(row.data)
+            sha2 = {a.get("sha2") for a in row.data.pop("attachments", []) if isinstance(a, dict)}
+            Attachment.objects.filter(organisation_id=row.organisation_id, sha2__in=sha2).delete()
             row.actor = ifi(row.data["actor"])
             row.object = _object_key(row.data["object"])[1]
             row.save(update_fields=["data", "actor", "object"])
@@ -809,5 +826,8 @@ def replace_agents(agents: frozenset[str], replacement: dict[str, Any]) -> int:
                 Reference(statement=row, kind=kind, value=value[:1000])
                 for kind, value in sorted(_references(row.data))
             )
-        documents = Document.objects.filter(agent__in=agents).delete()[0]
-    return len(rows) + documents
+        documents = [
+            d.pk for d in Document.objects.all().only("agent") if _folded(d.agent) in wanted
+        ]
+        Document.objects.filter(pk__in=documents).delete()
+    return len(changed) + len(documents)

@@ -7,9 +7,10 @@ figures still add up."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 
 from django.core.files.storage import default_storage
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
 from edubridge.core import audit
@@ -59,7 +60,8 @@ class TrainingPrivacy(Provider):
                 .exclude(enrolment__in=enrolments)
                 .exists()
             ):
-                default_storage.delete(item.storage_name)
+                # Once the whole erasure commits: a rollback must not leave rows without files.
+                transaction.on_commit(partial(default_storage.delete, item.storage_name))
             item.text = item.url = item.file_name = item.file_sha256 = item.feedback = ""
             item.media_type, item.size = "", 0
             item.save()
