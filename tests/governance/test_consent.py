@@ -38,7 +38,7 @@ def test_no_one_consents_for_another_adult(org_a, org_b, member, admin_b):
     recorded = consent.give(admin_b, learner, org_b, "research", guardian="Mary Wanjiku")
     assert recorded.by_guardian and recorded.guardian_name == "Mary Wanjiku"
     with pytest.raises(DomainError, match="not a member"):
-        consent.give(learner, learner, org_a, "research")
+        consent.give(admin_b, learner, org_a, "research", guardian="Mary Wanjiku")
     with pytest.raises(DomainError, match="purpose: 'ads'"):
         consent.give(learner, learner, org_b, "ads")
 

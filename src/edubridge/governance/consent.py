@@ -74,14 +74,15 @@ def give(
     *,
     guardian: str = "",
 ) -> Consent:
-    """Record consent: by the person themselves, or by their guardian (``guardian``: the
-    guardian's name), when a guardian link or the organisation's administrator records it."""
+    """Record consent: by the person themselves, to any organisation that holds their data
+    (their own, or one that trained them), or by their guardian (``guardian``: the guardian's
+    name) through a link or the administrator of the person's organisation."""
     if purpose not in Purpose.values:
         raise _invalid("purpose", f"{purpose!r} is not one of {', '.join(Purpose.values)}")
     if len(scope) > 64:
         raise _invalid("scope", "at most 64 characters")
     guardian = guardian.strip()[:200]
-    if not person.memberships.filter(organisation=organisation).exists():
+    if guardian and not person.memberships.filter(organisation=organisation).exists():
         raise _invalid("organisation", f"{person.username} is not a member of {organisation}")
     if guardian:
         if by != person and not can(by, Action.MEMBERS_MANAGE, organisation):

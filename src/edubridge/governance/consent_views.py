@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,14 @@ from edubridge.governance.forms import GuardianForm, GuardianLinkForm
 from edubridge.governance.models import Purpose
 
 
+def holding(user: User) -> QuerySet[Organisation]:
+    """The organisations that hold a person's data: their own, and those that trained them."""
+    from edubridge.training.models import Enrolment
+
+    trained = Enrolment.objects.filter(participant=user).values("cohort__organisation_id")
+    return Organisation.objects.filter(Q(memberships__user=user) | Q(pk__in=trained)).distinct()
+
+
 @login_required
 def my_consents(request: HttpRequest) -> HttpResponse:
     """A person's consents, purpose by purpose, in each of their organisations; and, for
@@ -27,9 +36,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)
     if request.method == "POST" and "purpose" in request.POST and "link" not in request.POST:
-        organisation = Organisation.objects.filter(
-            slug=request.POST.get("organisation", ""), memberships__user=user
-        ).first()
+        organisation = holding(user).filter(slug=request.POST.get("organisation", "")).first()
         if organisation is None:
             raise Http404
         purpose = request.POST["purpose"]
@@ -69,7 +76,7 @@ def my_consents(request: HttpRequest) -> HttpResponse:
             )
             link = request.build_absolute_uri(reverse("guardian-consent", args=[token]))
     organisations = []
-    for organisation in Organisation.objects.filter(memberships__user=user).order_by("name"):
+    for organisation in holding(user).order_by("name"):
         given = {c.purpose: c for c in consent.active(user, organisation)}
         age, _rule = consent.age_rule(organisation)
         purposes = [(value, label, given.get(value)) for value, label in Purpose.choices]

@@ -11,12 +11,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.models import Organisation
 from edubridge.core.policy import Action, Actor, require
+from edubridge.governance import consent
+from edubridge.governance import services as governance
+from edubridge.governance.models import Purpose
 from edubridge.training import criteria, jose, keys, ob3, statuslist
 from edubridge.training.models import Credential, Enrolment, SigningKey
 from edubridge.training.verify import Verification, verify
@@ -235,3 +239,23 @@ def node_status(credential: dict[str, Any]) -> bool | None:
 
 def verify_here(token: str) -> Verification:
     return verify(token, node_key, node_status, timezone.now())
+
+
+def for_partner(
+    by: Actor, organisation: Organisation, partner: Organisation
+) -> QuerySet[Credential]:
+    """The credentials ``organisation`` issued that the transfer gate lets ``partner`` have:
+    a credential names its holder only by salted hashes (pseudonymised by design), and where
+    the issuer's law asks, only those of holders who consented to the transfer go."""
+    require(by, Action.CREDENTIAL_REVOKE, organisation)
+    decision = governance.require_transfer(
+        by, organisation, partner, "credentials", flow="credential.export", applies=FOR_PARTNERS
+    )
+    chosen = Credential.objects.filter(organisation=organisation)
+    if "consented_only" in decision.conditions:
+        holders = consent.active_for(organisation, Purpose.TRANSFER_ABROAD, "credentials")
+        chosen = chosen.filter(enrolment__participant__in=holders.values("person_id"))
+    return chosen
+
+
+FOR_PARTNERS = frozenset({"pseudonymise", "consented_only"})

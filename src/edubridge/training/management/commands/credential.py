@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from edubridge.core.management.subcommands import SubcommandCommand
 from edubridge.core.models import Organisation
+from edubridge.core.policy import SYSTEM
 from edubridge.training import credentials, keys, offline, verify
 from edubridge.training.models import Credential
 
@@ -28,6 +29,11 @@ class Command(SubcommandCommand):
         which.add_argument("--all", action="store_true", help="every credential of the node")
         which.add_argument("--org", help="the credentials one organisation issued")
         export.add_argument("-o", "--output", required=True, help="directory to write into")
+        export.add_argument(
+            "--for",
+            dest="partner",
+            help="with --org: the credentials the transfer gate lets this partner have",
+        )
         check = sub.add_parser("verify", help="verify a VC-JWT file; exit 1 if it fails")
         check.add_argument("file")
         check.add_argument("--jwks", help="trust the keys of this JWKS file, not the node's")
@@ -43,6 +49,15 @@ class Command(SubcommandCommand):
             if organisation is None:
                 raise CommandError(f"--org: no organisation {options['org']!r}")
             chosen = chosen.filter(organisation=organisation)
+            if options["partner"]:
+                partner = Organisation.objects.filter(slug=options["partner"]).first()
+                if partner is None:
+                    raise CommandError(f"--for: no organisation {options['partner']!r}")
+                chosen = credentials.for_partner(SYSTEM, organisation, partner).select_related(
+                    "organisation"
+                )
+        elif options["partner"]:
+            raise CommandError("--for: name the issuing organisation with --org")
         target = Path(options["output"])
         target.mkdir(parents=True, exist_ok=True)
         issuers = {}
