@@ -16,7 +16,7 @@ from edubridge.learning.models import ItemBank
 from tests.learning.conftest import answer_right
 
 pytestmark = pytest.mark.django_db
-LEARNERS = 60
+LEARNERS = 100
 
 
 @pytest.fixture
