@@ -3,8 +3,6 @@ transfer gate with its log."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
@@ -20,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from edubridge.core.downloads import csv_attachment
 from edubridge.core.errors import DomainError
 from edubridge.core.models import AuditEntry, Organisation
 from edubridge.core.policy import Action, can, organisations_where, visible
@@ -243,44 +242,26 @@ def _filtered_log(request: HttpRequest) -> QuerySet[TransferDecision]:
 
 
 def _csv(log: QuerySet[TransferDecision]) -> HttpResponse:
-    buffer = io.StringIO()
-    out = csv.writer(buffer)
-    out.writerow(
+    header = ["at", "actor", "flow", "from", "to", "dataset", "decision", "conditions"]
+    header += ["reasons", "would allow", "agreement", "packs"]
+    rows = (
         [
-            "at",
-            "actor",
-            "flow",
-            "from",
-            "to",
-            "dataset",
-            "decision",
-            "conditions",
-            "reasons",
-            "would allow",
-            "agreement",
-            "packs",
+            row.at.isoformat(),
+            row.actor_label,
+            row.flow,
+            row.source.slug,
+            row.destination.slug,
+            row.dataset,
+            row.outcome,
+            " ".join(row.conditions),
+            " | ".join(row.reasons),
+            " | ".join(row.remedies),
+            row.agreement_id or "",
+            " ".join(f"{k}:v{v}" for k, v in sorted(row.packs.items())),
         ]
+        for row in log.iterator()
     )
-    for row in log.iterator():
-        out.writerow(
-            [
-                row.at.isoformat(),
-                row.actor_label,
-                row.flow,
-                row.source.slug,
-                row.destination.slug,
-                row.dataset,
-                row.outcome,
-                " ".join(row.conditions),
-                " | ".join(row.reasons),
-                " | ".join(row.remedies),
-                row.agreement_id or "",
-                " ".join(f"{k}:v{v}" for k, v in sorted(row.packs.items())),
-            ]
-        )
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="transfer-log.csv"'
-    return response
+    return csv_attachment("transfer-log.csv", header, rows)
 
 
 # Bias audits ---------------------------------------------------------------------------------
@@ -336,24 +317,20 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         if data["until"]:
             log = log.filter(at__date__lte=data["until"])
     if request.GET.get("download") == "csv":
-        buffer = io.StringIO()
-        out = csv.writer(buffer)
-        out.writerow(["at", "actor", "organisation", "action", "target", "summary", "changes"])
-        for entry in log.iterator():
-            out.writerow(
-                [
-                    entry.at.isoformat(),
-                    entry.actor_label,
-                    entry.organisation.slug if entry.organisation else "",
-                    entry.action,
-                    f"{entry.target_type}:{entry.target_id}",
-                    entry.summary,
-                    json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
-                ]
-            )
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-        return response
+        header = ["at", "actor", "organisation", "action", "target", "summary", "changes"]
+        rows = (
+            [
+                entry.at.isoformat(),
+                entry.actor_label,
+                entry.organisation.slug if entry.organisation else "",
+                entry.action,
+                f"{entry.target_type}:{entry.target_id}",
+                entry.summary,
+                json.dumps(entry.changes, ensure_ascii=False) if entry.changes else "",
+            ]
+            for entry in log.iterator()
+        )
+        return csv_attachment("audit-log.csv", header, rows)
     page = Paginator(log, PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
