@@ -2,8 +2,11 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from edubridge.kt import Responses
+from edubridge.kt.data import stable_order
 
 
 def test_rows_are_put_in_time_order_per_learner_and_read_back_in_input_order():
@@ -83,3 +86,24 @@ def test_a_csv_file_with_pybkt_columns(tmp_path):
     ragged.write_text("user_id,skill_name,correct\nu1,s\n")
     with pytest.raises(ValueError, match="row 0 does not have 3 columns"):
         Responses.from_csv(ragged)
+
+
+@settings(max_examples=60, deadline=None)
+@given(codes=st.lists(st.integers(0, 200_000), max_size=300), small=st.booleans())
+def test_stable_order_sorts_codes_keeping_ties_in_place(codes, small):
+    """The radix passes give what a stable sort gives, past 16 bits (two passes) too."""
+    values = np.array(codes, dtype=np.int64) % (300 if small else 200_001)
+    size = 300 if small else 200_001
+    np.testing.assert_array_equal(stable_order(values, size), np.argsort(values, kind="stable"))
+
+
+def test_rows_out_of_time_order_are_put_in_order_per_learner():
+    data = Responses.from_columns(
+        learner=["b", "a", "b", "a", "b"],
+        skill=["s"] * 5,
+        correct=[1, 0, 0, 1, 1],
+        timestamp=[30, 20, 10, 20, 10],
+    )
+    assert data.learners[data.learner].tolist() == ["a", "a", "b", "b", "b"]
+    assert data.timestamp.tolist() == [20, 20, 10, 10, 30]
+    assert data.row.tolist() == [1, 3, 2, 4, 0]  # ties keep the input order

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, evaluate, simulate
+from edubridge.kt import _bkt_kernels as kernels
 from edubridge.kt.base import NotFittedError
 
 MODELS = [BKT, IRT, Elo, Logistic]
@@ -28,6 +29,17 @@ def test_bkt_recovers_its_parameters(bkt_data):
     assert np.abs(model.guess_[:, 0] - truth["guess"]).max() < 0.03
     assert np.abs(model.slip_[:, 0] - truth["slip"]).max() < 0.03
     assert (model.forget_ == 0).all()
+
+
+def test_bkt_short_run_em_finds_what_every_restart_run_to_the_end_finds(bkt_data):
+    """After a few steps only each skill's best restart goes on; it is the one that wins
+    when all run to the end. Restarts kept on (short_run=None) cost steps."""
+    data, _ = bkt_data
+    short = BKT(num_fits=5, short_run=3, forgets=True, random_state=1).fit(data)
+    full = BKT(num_fits=5, short_run=None, forgets=True, random_state=1).fit(data)
+    for name in ("prior_", "learn_", "forget_", "guess_", "slip_"):
+        np.testing.assert_allclose(getattr(short, name), getattr(full, name), atol=1e-4)
+    np.testing.assert_allclose(short.log_likelihood_, full.log_likelihood_, rtol=1e-5)
 
 
 def test_bkt_recovers_forgetting():
@@ -237,3 +249,54 @@ def test_bkt_stays_finite_on_a_learner_with_thousands_of_answers():
         fitted = [model.prior_, model.learn_, model.guess_, model.slip_, model.log_likelihood_]
         assert all(np.isfinite(values).all() for values in fitted)
         assert np.isfinite(model.predict_proba(data)).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    sequences=st.lists(
+        st.tuples(
+            st.sampled_from(["s0", "s1"]), st.lists(st.integers(0, 1), min_size=1, max_size=70)
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    copies=st.lists(st.integers(1, 3), min_size=25, max_size=25),
+)
+def test_bkt_walks_each_distinct_sequence_once_and_weighs_it(sequences, copies):
+    """Learners who answered a skill alike are one weighed sequence to EM. The sums must be
+    those of every learner walked one by one: long sequences (past 62 answers, which are
+    not keyed) and sequences alike on another skill included."""
+    learner, skill, correct = [], [], []
+    for n, ((name, answers), times) in enumerate(zip(sequences, copies, strict=False)):
+        for copy in range(times):
+            learner += [f"l{n}.{copy}"] * len(answers)
+            skill += [name] * len(answers)
+            correct += answers
+    data = Responses.from_columns(learner=learner, skill=skill, correct=correct)
+    model = BKT(num_fits=2, random_state=0)
+    seqs = model._sequences(data)
+    params = model._starts(data.skills, 1)
+    active = np.ones((2, len(data.skills)), dtype=bool)
+    walked = kernels.e_step(
+        seqs.obs, seqs.cls, seqs.seq_ptr, seqs.skill_ptr, seqs.weight, *params.values(), active
+    )
+    order = np.lexsort((np.arange(len(data)), data.learner, data.skill))
+    starts = np.r_[
+        True,
+        (data.skill[order][1:] != data.skill[order][:-1])
+        | (data.learner[order][1:] != data.learner[order][:-1]),
+    ]
+    seq_ptr = np.append(np.flatnonzero(starts), len(data)).astype(np.int64)
+    skill_ptr = np.searchsorted(data.skill[order][seq_ptr[:-1]], np.arange(len(data.skills) + 1))
+    every = kernels.e_step(
+        data.correct[order].astype(np.int8),
+        np.zeros(len(data), dtype=np.int64),
+        seq_ptr,
+        skill_ptr,
+        np.ones(len(seq_ptr) - 1),
+        *params.values(),
+        active,
+    )
+    assert len(seqs.weight) <= len(seq_ptr) - 1 and seqs.weight.sum() == len(seq_ptr) - 1
+    for ours, theirs in zip(walked, every, strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-9, atol=1e-12)

@@ -14,9 +14,10 @@ TINY = 1e-100  # the least a probability is kept at; four of them still multiply
 
 
 @njit(cache=True, parallel=True)
-def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, active):  # type: ignore[no-untyped-def]
+def e_step(obs, cls, seq_ptr, skill_ptr, weight, prior, learn, forget, guess, slip, active):  # type: ignore[no-untyped-def]
     """Expected counts of every restart (first axis) and skill, and their log-likelihoods;
-    pairs not ``active``, which have converged, are left at zero.
+    pairs not ``active``, which have converged, are left at zero. Each sequence counts
+    ``weight`` times (the learners who answered just so).
 
     The restarts run side by side, answer by answer, so one call moves them all a step.
 
@@ -47,8 +48,11 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
         b0, b1 = np.empty(n_fits), np.empty(n_fits)
         product = np.empty(n_fits)
         sums = np.zeros((n_fits, 6))  # prior, learn num/den, forget num/den, log-likelihood
+        n_seq = 0.0
         for s in range(skill_ptr[k], skill_ptr[k + 1]):
             start, n = seq_ptr[s], seq_ptr[s + 1] - seq_ptr[s]
+            w = weight[s]
+            n_seq += w
             for r in range(n_fits):
                 p0[r], p1[r] = 1.0 - prior[r, k], prior[r, k]
                 product[r] = 1.0
@@ -74,10 +78,10 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
                     p1[r] = a0 * a01[r] + a1 * a11[r]
                     product[r] *= c
                     if product[r] < 1e-250:
-                        sums[r, 5] += np.log(product[r])
+                        sums[r, 5] += w * np.log(product[r])
                         product[r] = 1.0
             for r in range(n_fits):
-                sums[r, 5] += np.log(product[r])
+                sums[r, 5] += w * np.log(product[r])
                 b0[r], b1[r] = 0.5, 0.5  # beta of the answer after t, kept summing to 1
             for t in range(n - 1, -1, -1):
                 j = cls[start + t]
@@ -92,7 +96,7 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
                         y0, y1 = emit0[t + 1, r] * b0[r], emit1[t + 1, r] * b1[r]
                         x00, x01 = alpha0[t, r] * a00[r] * y0, alpha0[t, r] * a01[r] * y1
                         x10, x11 = alpha1[t, r] * a10[r] * y0, alpha1[t, r] * a11[r] * y1
-                        iz = 1.0 / (x00 + x01 + x10 + x11)
+                        iz = w / (x00 + x01 + x10 + x11)
                         sums[r, 1] += x01 * iz
                         sums[r, 3] += x10 * iz
                         g0, g1 = (x00 + x01) * iz, (x10 + x11) * iz
@@ -102,7 +106,7 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
                         ic = 1.0 / (c0 + c1)
                         b0[r], b1[r] = max(c0 * ic, TINY), max(c1 * ic, TINY)
                     else:
-                        g0, g1 = alpha0[t, r], alpha1[t, r]
+                        g0, g1 = w * alpha0[t, r], w * alpha1[t, r]
                     guess_acc[r, k, j, 0] += g0 * o
                     guess_acc[r, k, j, 1] += g0
                     slip_acc[r, k, j, 0] += g1 * (1 - o)
@@ -113,7 +117,7 @@ def e_step(obs, cls, seq_ptr, skill_ptr, prior, learn, forget, guess, slip, acti
             if not active[r, k]:
                 continue
             acc[r, k, 0] = sums[r, 0]
-            acc[r, k, 1] = skill_ptr[k + 1] - skill_ptr[k]
+            acc[r, k, 1] = n_seq
             acc[r, k, 2], acc[r, k, 3] = sums[r, 1], sums[r, 2]
             acc[r, k, 4], acc[r, k, 5] = sums[r, 3], sums[r, 4]
             acc[r, k, 6] = sums[r, 5]

@@ -120,12 +120,12 @@ class Responses:
         )
         label_codes = [np.searchsorted(skills, names) for names in names_of_label]
         per_label = np.array([len(codes) for codes in label_codes], dtype=np.int64)
-        counts = per_label[label_of_row] if n else np.zeros(0, np.int64)
-        if (counts == 1).all():  # one skill a row, the usual case: no rows to repeat
-            row = np.arange(n, dtype=np.int64)
+        row: np.ndarray | None = None  # each row's input row, None for one to one
+        if (per_label == 1).all():  # one skill a row, the usual case: no rows to repeat
             flat = np.concatenate(label_codes) if label_codes else np.zeros(0, np.int64)
             skill_codes = flat.astype(np.int64)[label_of_row]
         else:
+            counts = per_label[label_of_row]
             row = np.repeat(np.arange(n, dtype=np.int64), counts)
             first = np.cumsum(counts) - counts
             nth = np.arange(len(row)) - np.repeat(first, counts)
@@ -133,15 +133,24 @@ class Responses:
             flat_codes = np.concatenate(label_codes).astype(np.int64)
             skill_codes = flat_codes[offsets[label_of_row][row] + nth]
         items = item if item is not None else skill
+
+        def per_row(values: np.ndarray) -> np.ndarray:
+            return values if row is None else values[row]
+
         # Time order within each learner; ties keep the input order.
-        order = np.lexsort((row, stamps[row], learner.codes[row]))
+        times, learners_of_row = per_row(stamps), per_row(learner.codes)
+        if np.all(times[1:] >= times[:-1]):  # a file in time order, the usual case
+            order = stable_order(learners_of_row, len(learner.labels))
+        else:
+            by_time = np.argsort(times, kind="stable")
+            order = by_time[stable_order(learners_of_row[by_time], len(learner.labels))]
         return cls(
-            learner=learner.codes[row][order],
+            learner=learners_of_row[order],
             skill=skill_codes[order],
-            item=items.codes[row][order],
-            correct=correct[row][order],
-            timestamp=stamps[row][order],
-            row=row[order],
+            item=per_row(items.codes)[order],
+            correct=per_row(correct)[order],
+            timestamp=times[order],
+            row=order if row is None else row[order],
             learners=learner.labels,
             skills=skills,
             items=items.labels,
@@ -258,6 +267,18 @@ def _binary(values: np.ndarray) -> np.ndarray:
         row = int(np.flatnonzero(bad)[0])
         raise ValueError(f"correct: row {row} is {values[row].item()!r}, not 0 or 1")
     return numbers.astype(np.int8)
+
+
+def stable_order(codes: np.ndarray, size: int) -> np.ndarray:
+    """The order that sorts ``codes`` (integers from 0 to ``size`` - 1) keeping ties in
+    place: a radix sort, 16 bits a pass, which numpy runs in linear time on 16-bit keys
+    (four to six times faster than a stable sort of 64-bit keys)."""
+    if size <= 1 << 16:
+        return np.argsort(codes.astype(np.uint16), kind="stable")
+    if size > 1 << 32:
+        return np.argsort(codes, kind="stable")
+    low = np.argsort((codes & 0xFFFF).astype(np.uint16), kind="stable")
+    return low[np.argsort((codes[low] >> 16).astype(np.uint16), kind="stable")]
 
 
 def codes_in(labels: np.ndarray, known: np.ndarray) -> np.ndarray:
