@@ -131,6 +131,16 @@ def test_the_logistic_model_recovers_learning_from_practice():
     assert np.corrcoef(model.easiness_[order], truth["easiness"])[0, 1] > 0.8
 
 
+def test_the_logistic_model_follows_recent_performance():
+    """Learners who forget are judged best by how they did lately (R-PFA's decayed rate and
+    the current run), which counts since the start cannot tell."""
+    data, _ = simulate.bkt(600, 3, 30, learn=0.3, forget=0.25, random_state=4)
+    train, test = data.split_by_learner(0.3, random_state=0)
+    recent = evaluate(Logistic(items=False).fit(train), test)["auc"]
+    counts = evaluate(Logistic(items=False, recent=False).fit(train), test)["auc"]
+    assert recent > counts + 0.03
+
+
 @pytest.mark.parametrize("model_class", MODELS)
 def test_every_model_is_an_estimator(model_class, bkt_data):
     data, _ = bkt_data

@@ -1,6 +1,13 @@
-"""A logistic model in the family of PFA and Best-LR: the log-odds of a correct answer are a
-sum of the skill's easiness, the item's (optional), the learner's earlier successes and
-failures on the skill and overall (log-scaled), and how recently the skill was practised.
+"""A logistic model in the family of PFA, R-PFA and Best-LR: the log-odds of a correct
+answer are a sum of the skill's easiness, the item's (optional), the learner's earlier
+successes and failures on the skill and overall (log-scaled), how recently the skill was
+practised, and how the learner did lately: a success rate on the skill and one overall
+that weigh recent answers most (R-PFA's decayed rate, from a neutral 0.5), and the run of
+right or wrong answers on the skill that the last answer belongs to.
+
+Recent performance is what tells most in mastery-based practice such as ASSISTments'
+skill builders, where a learner goes on until a run of right answers: on ASSISTments
+2009 it takes the model from an AUC of 0.776 to 0.846 (docs/kt.md).
 
 Features of an answer use only the answers before it, so predictions are one step ahead.
 Fitted with scikit-learn's ``LogisticRegression`` on a sparse design.
@@ -16,63 +23,91 @@ from sklearn.linear_model import LogisticRegression
 from edubridge.kt.base import Estimator
 from edubridge.kt.data import Responses, codes_in
 
+N_FEATURES = 9
+NEWTON_FEATURES = 3000  # a Hessian of 72 MB
+
+
+def _blank(n_skills: int) -> np.ndarray:
+    """A learner's state before any answer, as the kernel reads it: successes and failures
+    per skill and overall, when each skill was last practised (-1: never), the decayed
+    success rates (0.5 to start), the runs of right (> 0) or wrong (< 0) answers per skill,
+    and the answers counted so far."""
+    k = n_skills
+    state = np.zeros(5 * k + 4)
+    state[2 * k + 2 : 3 * k + 2] = -1.0
+    state[3 * k + 2 : 4 * k + 3] = 0.5
+    return state
+
 
 @njit(cache=True)
-def _history(learner, row, skill, correct, n_skills, start_s, start_f, start_last, start_step):  # type: ignore[no-untyped-def]
-    """Per answer: successes and failures on its skill before it, overall too, and the
-    answers since the skill was last practised (0 when never). Learners' starting counts
-    come from ``start_*`` (one row per learner); the skills' counts are followed in the
-    first ``n_skills`` columns, the overall ones in the last two. The copies of an answer
-    of several skills (adjacent, one ``row``) all see the overall counts before it."""
+def _history(learner, row, skill, correct, n_skills, states, decay, overall_decay):  # type: ignore[no-untyped-def]
+    """Per answer, from the answers before it: log successes and failures on its skill and
+    overall, recency (1 / (1 + answers since the skill was last practised), 0 when never),
+    the decayed success rates on the skill and overall, and the log length of the run of
+    right and of wrong answers on the skill. ``states`` holds each learner's state (see
+    ``_blank``) and is left as the answers leave it. The copies of an answer of several
+    skills (adjacent, one ``row``) all see the overall values before it."""
+    k_n = n_skills
     n = len(skill)
-    out = np.zeros((n, 5))
-    succ = np.zeros(n_skills + 1)
-    fail = np.zeros(n_skills + 1)
-    last = np.full(n_skills, -1.0)
-    step = 0.0
+    out = np.zeros((n, N_FEATURES))
     current = -1
+    state = states[0]
     for t in range(n):
         j, k = learner[t], skill[t]
         if j != current:
-            if current >= 0:
-                start_s[current], start_f[current] = succ.copy(), fail.copy()
-                start_last[current], start_step[current] = last.copy(), step
             current = j
-            succ[:] = start_s[j]
-            fail[:] = start_f[j]
-            last[:] = start_last[j]
-            step = start_step[j]
-        out[t, 0], out[t, 1] = succ[k], fail[k]
-        out[t, 2], out[t, 3] = succ[n_skills], fail[n_skills]
-        out[t, 4] = 0.0 if last[k] < 0 else 1.0 / (1.0 + step - last[k])
-        if correct[t] == 1:
-            succ[k] += 1
+            state = states[j]  # a view: updates land in the learner's row
+        succ, fail = state[k], state[k_n + 1 + k]
+        last, step = state[2 * k_n + 2 + k], state[5 * k_n + 3]
+        run = state[4 * k_n + 3 + k]
+        out[t, 0], out[t, 1] = np.log1p(succ), np.log1p(fail)
+        out[t, 2], out[t, 3] = np.log1p(state[k_n]), np.log1p(state[2 * k_n + 1])
+        out[t, 4] = 0.0 if last < 0 else 1.0 / (1.0 + step - last)
+        out[t, 5], out[t, 6] = state[3 * k_n + 2 + k], state[4 * k_n + 2]
+        out[t, 7] = np.log1p(run) if run > 0 else 0.0
+        out[t, 8] = np.log1p(-run) if run < 0 else 0.0
+        c = correct[t]
+        if c == 1:
+            state[k] += 1
+            state[4 * k_n + 3 + k] = run + 1 if run > 0 else 1
         else:
-            fail[k] += 1
-        last[k] = step
+            state[k_n + 1 + k] += 1
+            state[4 * k_n + 3 + k] = run - 1 if run < 0 else -1
+        rate = state[3 * k_n + 2 + k]
+        state[3 * k_n + 2 + k] = decay * rate + (1.0 - decay) * c
+        state[2 * k_n + 2 + k] = step
         if t + 1 == n or row[t + 1] != row[t] or learner[t + 1] != j:
-            succ[n_skills] += correct[t]
-            fail[n_skills] += 1 - correct[t]
-            step += 1
-    if current >= 0:
-        start_s[current], start_f[current] = succ.copy(), fail.copy()
-        start_last[current], start_step[current] = last.copy(), step
+            state[k_n] += c
+            state[2 * k_n + 1] += 1 - c
+            state[4 * k_n + 2] = overall_decay * state[4 * k_n + 2] + (1.0 - overall_decay) * c
+            state[5 * k_n + 3] = step + 1
     return out
 
 
 class Logistic(Estimator):
     """Fitted attributes: ``skills_``, ``items_``, ``easiness_`` and ``gain_``/``cost_``
-    (per skill: weights of log successes and log failures), ``item_easiness_``, ``coef_``."""
+    (per skill: weights of log successes and log failures), ``item_easiness_``, ``coef_``.
+
+    ``decay`` and ``overall_decay`` weigh each earlier answer in the recent success rates
+    on the skill and overall (R-PFA); ``recent=False`` leaves recent performance out,
+    which is PFA with recency and overall counts.
+    """
 
     def __init__(
         self,
         *,
         items: bool = True,
+        recent: bool = True,
+        decay: float = 0.5,
+        overall_decay: float = 0.9,
         C: float = 1.0,
-        max_iter: int = 300,
+        max_iter: int = 1000,
         random_state: int | None = None,
     ) -> None:
         self.items = items
+        self.recent = recent
+        self.decay = decay
+        self.overall_decay = overall_decay
         self.C = C
         self.max_iter = max_iter
         self.random_state = random_state
@@ -81,47 +116,34 @@ class Logistic(Estimator):
         self, data: Responses, skill: np.ndarray, item: np.ndarray, *, remember: bool
     ) -> sparse.csr_matrix:
         k_count, i_count = len(self.skills_), len(self.items_) + 1
-        states = [self.state_.get(str(label)) for label in data.learners]
-        start_s = np.array([s[0] if s else np.zeros(k_count + 1) for s in states]).reshape(
-            -1, k_count + 1
-        )
-        start_f = np.array([s[1] if s else np.zeros(k_count + 1) for s in states]).reshape(
-            -1, k_count + 1
-        )
-        start_last = np.array([s[2] if s else np.full(k_count, -1.0) for s in states]).reshape(
-            -1, k_count
-        )
-        start_step = np.array([s[3] if s else 0.0 for s in states], dtype=np.float64)
+        blank = _blank(k_count)
+        states = np.array(
+            [self.state_.get(str(label), blank) for label in data.learners], dtype=np.float64
+        ).reshape(-1, len(blank))
         history = _history(
             data.learner,
             data.row,
             skill,
             data.correct.astype(np.int8),
             k_count,
-            start_s,
-            start_f,
-            start_last,
-            start_step,
+            states,
+            self.decay,
+            self.overall_decay,
         )
         if remember:
             for n, label in enumerate(data.learners):
-                self.state_[str(label)] = (
-                    start_s[n],
-                    start_f[n],
-                    start_last[n],
-                    float(start_step[n]),
-                )
-        rows = np.arange(len(skill))
-        blocks = [
-            sparse.csr_matrix((np.ones(len(skill)), (rows, skill)), shape=(len(skill), k_count)),
-            sparse.csr_matrix(
-                (np.log1p(history[:, 0]), (rows, skill)), shape=(len(skill), k_count)
-            ),
-            sparse.csr_matrix(
-                (np.log1p(history[:, 1]), (rows, skill)), shape=(len(skill), k_count)
-            ),
-            sparse.csr_matrix(np.column_stack([np.log1p(history[:, 2:4]), history[:, 4]])),
-        ]
+                self.state_[str(label)] = states[n].copy()
+        n, rows = len(skill), np.arange(len(skill))
+
+        def per_skill(values: np.ndarray) -> sparse.csr_matrix:
+            return sparse.csr_matrix((values, (rows, skill)), shape=(n, k_count))
+
+        blocks = [per_skill(np.ones(n)), per_skill(history[:, 0]), per_skill(history[:, 1])]
+        shared = history[:, 2:5]
+        if self.recent:
+            blocks.append(per_skill(history[:, 5]))
+            shared = history[:, 2:]
+        blocks.append(sparse.csr_matrix(shared))
         if self.items:
             blocks.append(
                 sparse.csr_matrix((np.ones(len(item)), (rows, item)), shape=(len(item), i_count))
@@ -133,16 +155,21 @@ class Logistic(Estimator):
         if len(np.unique(data.correct)) < 2:
             raise ValueError("correct: fitting needs both right and wrong answers")
         self.skills_, self.items_ = data.skills, data.items
-        self.state_: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+        self.state_: dict[str, np.ndarray] = {}
         design = self._design(data, data.skill, data.item, remember=False)
-        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, fit_intercept=True)
+        # Newton's method converges in a few steps where L-BFGS takes hundreds (7 against
+        # 415 on ASSISTments 2009), but holds a Hessian of features squared: only while
+        # that stays small.
+        solver = "newton-cholesky" if design.shape[1] <= NEWTON_FEATURES else "lbfgs"
+        self.model_ = LogisticRegression(C=self.C, max_iter=self.max_iter, solver=solver)
         self.model_.fit(design, data.correct)
         k = len(self.skills_)
         coef = self.model_.coef_[0]
         self.coef_ = coef
         self.easiness_ = coef[:k] + self.model_.intercept_[0]
         self.gain_, self.cost_ = coef[k : 2 * k], coef[2 * k : 3 * k]
-        self.item_easiness_ = coef[3 * k + 3 : 3 * k + 3 + len(self.items_)] if self.items else None
+        first_item = len(coef) - len(self.items_) - 1
+        self.item_easiness_ = coef[first_item:-1] if self.items else None
         return self
 
     def _run(self, responses: Responses, *, remember: bool) -> np.ndarray:
