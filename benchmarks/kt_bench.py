@@ -93,26 +93,41 @@ def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
     sys.path.insert(0, str(ROOT / "src"))
     from edubridge.kt import BKT, Elo, Logistic
 
-    started = time.perf_counter()
-    train, test = _read_ours(csv_path)
-    estimator = {
-        "bkt": lambda: BKT(num_fits=num_fits, random_state=0),
-        "bkt-forgets": lambda: BKT(num_fits=num_fits, forgets=True, random_state=0),
-        "elo": lambda: Elo(),
-        "logistic": lambda: Logistic(),
-    }[model]()
-    estimator.fit(train)
-    fit_seconds = time.perf_counter() - started
+    def fit() -> tuple[Any, Any]:
+        train, test = _read_ours(csv_path)
+        estimator = {
+            "bkt": lambda: BKT(num_fits=num_fits, random_state=0),
+            "bkt-forgets": lambda: BKT(num_fits=num_fits, forgets=True, random_state=0),
+            "elo": lambda: Elo(),
+            "logistic": lambda: Logistic(),
+        }[model]()
+        return estimator.fit(train), test
+
+    first, second, (estimator, test) = _twice(fit)
     predicted = estimator.predict_proba(test)
     correct = np.zeros(test.size)
     correct[test.row] = test.correct
     return {
         "contender": f"EduBridge {model}",
         "backend": "numba" if model.startswith("bkt") else "numpy",
-        "fit_seconds": round(fit_seconds, 2),
+        "first_fit_seconds": round(first, 3),
+        "fit_seconds": round(second, 3),
         **_metrics(list(correct), list(predicted)),
         "peak_mb": _peak_mb(),
     }
+
+
+def _twice(fit: Any) -> tuple[float, float, Any]:
+    """Two fits of the same file in one process, each timed end to end; the second's
+    result. The first pays for what a library does on first use (numba imports most of
+    itself at its first call; pandas and pyBKT load modules lazily too); the second is
+    what a running node pays. The first's result is let go before the second starts."""
+    started = time.perf_counter()
+    fit()
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    result = fit()
+    return first, time.perf_counter() - started, result
 
 
 def agree_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
@@ -183,21 +198,25 @@ def run_pybkt(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
         backend = "C++" if str(E_step.__file__).endswith(".so") else "python"
     except ImportError:
         backend = "python"
-    started = time.perf_counter()
-    frame = pd.read_csv(csv_path)
-    if "order_id" not in frame:
-        frame["order_id"] = range(len(frame))
-    frame["skill_name"] = frame["skill_name"].astype(str)
-    frame["is_test"] = _pandas_test(frame)
-    train, held = frame[~frame["is_test"]], frame[frame["is_test"]]
-    fitted = Model(seed=0, num_fits=num_fits)
-    fitted.fit(data=train, forgets=model == "bkt-forgets")
-    fit_seconds = time.perf_counter() - started
+
+    def fit() -> tuple[Any, Any]:
+        frame = pd.read_csv(csv_path)
+        if "order_id" not in frame:
+            frame["order_id"] = range(len(frame))
+        frame["skill_name"] = frame["skill_name"].astype(str)
+        frame["is_test"] = _pandas_test(frame)
+        train, held = frame[~frame["is_test"]], frame[frame["is_test"]]
+        fitted = Model(seed=0, num_fits=num_fits)
+        fitted.fit(data=train, forgets=model == "bkt-forgets")
+        return fitted, held
+
+    first, second, (fitted, held) = _twice(fit)
     predicted = fitted.predict(data=held)
     return {
         "contender": f"pyBKT 1.4.3 {model}",
         "backend": backend,
-        "fit_seconds": round(fit_seconds, 2),
+        "first_fit_seconds": round(first, 3),
+        "fit_seconds": round(second, 3),
         **_metrics(list(predicted["correct"]), list(predicted["correct_predictions"])),
         "peak_mb": _peak_mb(),
     }
@@ -264,13 +283,21 @@ def _child(python: str, side: str, model: str, csv_path: Path, *extra: str) -> s
 def contend(
     python: str, csv_path: Path, side: str, model: str, num_fits: int, repeat: int = 1
 ) -> dict[str, object]:
-    """One contender's run, ``repeat`` times: the median fit time, the first run's metrics."""
+    """One contender's run, ``repeat`` times: the median fit times, the first run's metrics."""
     runs = [
         json.loads(_child(python, side, model, csv_path, "--num-fits", str(num_fits)))
         for _ in range(repeat)
     ]
-    seconds = sorted(float(r["fit_seconds"]) for r in runs)
-    return {**runs[0], "fit_seconds": seconds[len(seconds) // 2], "runs": len(runs)}
+
+    def median(key: str) -> float:
+        return sorted(float(r[key]) for r in runs)[len(runs) // 2]
+
+    return {
+        **runs[0],
+        "fit_seconds": median("fit_seconds"),
+        "first_fit_seconds": median("first_fit_seconds"),
+        "runs": len(runs),
+    }
 
 
 def agreement(python: str, csv_path: Path, model: str) -> dict[str, object]:
@@ -327,9 +354,8 @@ def main() -> None:
                 if theirs["backend"] != "C++":
                     raise SystemExit("pyBKT ran its pure-Python fallback: no comparison made")
                 ours = contend(sys.executable, path, "ours", model, args.num_fits, args.repeat)
-                ours["speedup"] = round(
-                    float(theirs["fit_seconds"]) / float(ours["fit_seconds"]), 1
-                )
+                for key in ("fit_seconds", "first_fit_seconds"):
+                    ours[f"speedup_{key}"] = round(float(theirs[key]) / float(ours[key]), 1)
                 results += [{"dataset": name, **theirs}, {"dataset": name, **ours}]
                 agreements.append(
                     {"dataset": name, "model": model, **agreement(python, path, model)}
@@ -345,15 +371,22 @@ def main() -> None:
                         }
                     )
     print(
-        f"| dataset | contender | backend | fit s (end to end, median of {args.repeat}) "
-        "| vs pyBKT | AUC | RMSE | peak MB |"
+        f"End to end fit seconds, medians of {args.repeat} processes, each fitting the file"
+        " twice: the second fit, and the first (which pays for first use of the libraries)\n"
+        "| dataset | contender | backend | fit s | vs pyBKT | first fit s | vs pyBKT "
+        "| AUC | RMSE | peak MB |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+
+    def faster(r: dict[str, object], key: str) -> str:
+        return f"{r[f'speedup_{key}']}x faster" if f"speedup_{key}" in r else ""
+
     for r in results:
-        faster = f"{r['speedup']}x faster" if "speedup" in r else ""
         print(
             f"| {r['dataset']} | {r['contender']} | {r['backend']} | {r['fit_seconds']} | "
-            f"{faster} | {r['auc']:.4f} | {r['rmse']:.4f} | {r['peak_mb']} |"
+            f"{faster(r, 'fit_seconds')} | {r['first_fit_seconds']} | "
+            f"{faster(r, 'first_fit_seconds')} | {r['auc']:.4f} | {r['rmse']:.4f} | "
+            f"{r['peak_mb']} |"
         )
     print("\nSame parameters, same answers: EduBridge's and pyBKT's one-step predictions")
     print("| dataset | model | test rows | max abs difference |\n| --- | --- | --- | --- |")
