@@ -3,12 +3,14 @@ from django.urls import include, path
 
 from edubridge.api import api
 from edubridge.core import views as core_views
+from edubridge.records.urls import xapi_urlpatterns
 from edubridge.standards import case_api
 
 admin.site.site_header = "EduBridge"
 admin.site.site_title = "EduBridge"
 
 urlpatterns = [
+    path("xapi/", include(xapi_urlpatterns)),
     path("", include("edubridge.core.urls")),
     path("", include("edubridge.governance.urls")),
     path("", include("edubridge.standards.urls")),

@@ -484,7 +484,13 @@ def _write(client: LrsClient, batch: list[dict[str, Any]], version: str, now: da
 _TICK = timedelta(microseconds=1)
 # The time is read with clock_timestamp() once the row's lock is held, not before the wait:
 # a writer queued behind others must not get a stored time long before its commit (clients
-# read up to X-Experience-API-Consistent-Through, one second before now).
+# read up to X-Experience-API-Consistent-Through, one second before now). A plain UPDATE
+# for every write but an organisation's first: the upsert below plans and runs its VALUES
+# (a lookup of the last stored time) even when the row is there, 0.4 ms a write.
+CLOCK_TICK_SQL = """
+    UPDATE records_clock SET last = GREATEST(clock_timestamp() + %(n)s - %(tick)s, last + %(n)s)
+    WHERE organisation_id = %(org)s RETURNING last
+"""
 CLOCK_SQL = """
     INSERT INTO records_clock (organisation_id, last)
     VALUES (%(org)s, GREATEST(clock_timestamp() + %(n)s - %(tick)s,
@@ -508,8 +514,12 @@ def _stored_from(organisation_id: int, count: int) -> datetime:
         span = timedelta(microseconds=count)
         params: dict[str, Any] = {"org": organisation_id, "n": span, "tick": _TICK}
         with connection.cursor() as cursor:
-            cursor.execute(CLOCK_SQL, params)
-            (last,) = cursor.fetchone()
+            cursor.execute(CLOCK_TICK_SQL, params)
+            row = cursor.fetchone()
+            if row is None:  # the organisation's first write (or two first writes at once)
+                cursor.execute(CLOCK_SQL, params)
+                row = cursor.fetchone()
+            (last,) = row
         return last - span + _TICK
     # SQLite runs one writing transaction at a time: the last stored time is enough. Read
     # in SQL: the ORM's building of this one query was a fifth of a single POST's time.
