@@ -84,6 +84,24 @@ def test_credentials_and_version_are_required(lrs):
     assert about["version"] == ["1.0.3", "2.0.0"]
 
 
+def test_a_request_without_a_version_is_refused_in_the_version_its_client_spoke_last(lrs):
+    """Workers answer in turn, so the version is kept in the shared cache. A worker that
+    saw a version lately skips the cache for it, but never misses a switch."""
+    assert lrs.get().status_code == 200
+    bare = XapiClient("tool", "tool-secret")
+    bare.headers.pop("X-Experience-API-Version")
+    assert bare.get()["X-Experience-API-Version"] == "1.0.3"
+    lrs.headers["X-Experience-API-Version"] = "2.0.0"
+    assert lrs.get().status_code == 200
+    assert bare.get()["X-Experience-API-Version"] == "2.0.0"
+    services.forget_clients()  # another worker, which has seen nothing yet
+    assert bare.get()["X-Experience-API-Version"] == "2.0.0"
+    lrs.headers["X-Experience-API-Version"] = "1.0.3"
+    assert lrs.get().status_code == 200
+    refused = bare.get()
+    assert refused.status_code == 400 and refused["X-Experience-API-Version"] == "1.0.3"
+
+
 def test_post_stores_a_batch_and_get_returns_it(lrs):
     posted = lrs.post([answered("a"), answered("b")])
     assert posted.status_code == 200 and len(posted.json()) == 2

@@ -49,6 +49,9 @@ _verified: dict[str, tuple[str, float]] = {}  # sha256(key:secret) -> (secret ha
 # deactivated client is refused by every worker within CLIENT_SECONDS.
 _clients: dict[str, tuple[LrsClient | None, float]] = {}
 CLIENT_SECONDS = 5.0
+# key -> (the xAPI version the shared cache holds for it, until): read for every request,
+# the cache (a file, or Redis) was a tenth of a single POST's time on SQLite.
+_versions: dict[str, tuple[str, float]] = {}
 _lock = threading.Lock()
 
 
@@ -116,6 +119,28 @@ def forget_clients() -> None:
     with _lock:
         _verified.clear()
         _clients.clear()
+        _versions.clear()
+
+
+def spoken_version(key: str, version: str | None) -> str:
+    """The version to answer a client's request in: the request's own, else the one the
+    client spoke last (kept in the shared cache, as workers answer in turn). A worker reads
+    the cache for a version it saw within ``CLIENT_SECONDS`` only when it differs."""
+    cache_key = f"xapi-version:{key}"
+    if version is None:
+        return str(cache.get(cache_key) or "2.0.0")
+    now = timezone.now().timestamp()
+    with _lock:
+        known = _versions.get(key)
+    if known and known[0] == version and known[1] > now:
+        return version
+    if cache.get(cache_key) != version:
+        cache.set(cache_key, version, 24 * 3600)
+    with _lock:
+        if len(_versions) > 10_000:
+            _versions.clear()
+        _versions[key] = (version, now + CLIENT_SECONDS)
+    return version
 
 
 def browse(by: Actor, organisation: Organisation, filters: dict[str, str]) -> QuerySet[Statement]:

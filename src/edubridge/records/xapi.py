@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -152,12 +151,7 @@ def _client(request: HttpRequest, x: XRequest) -> LrsClient:
 def _remembered(x: XRequest, version: str | None) -> str:
     """The version to answer a request in: its own, else the one its client used last.
     A request without the header gets a 400 in the version the client speaks."""
-    key = f"xapi-version:{_credentials(x)[0]}"
-    if version is None:
-        return str(cache.get(key) or "2.0.0")
-    if cache.get(key) != version:
-        cache.set(key, version, 24 * 3600)
-    return version
+    return services.spoken_version(_credentials(x)[0], version)
 
 
 def xapi(handler: Callable[[XRequest, str, LrsClient], HttpResponse]) -> Callable[..., Any]:
