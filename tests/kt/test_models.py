@@ -42,6 +42,19 @@ def test_bkt_short_run_em_finds_what_every_restart_run_to_the_end_finds(bkt_data
     np.testing.assert_allclose(short.log_likelihood_, full.log_likelihood_, rtol=1e-5)
 
 
+def test_bkt_fits_a_table_in_any_row_order_alike(bkt_data):
+    """BKT groups rows by skill with a fast stable sort when the table is in time order per
+    learner, as tables are built; one put in time order across learners by hand is sorted
+    in full, and fits the same."""
+    data, _ = bkt_data
+    by_time = data.subset(np.argsort(data.timestamp, kind="stable"))
+    assert not np.all(by_time.learner[1:] >= by_time.learner[:-1])
+    grouped = BKT(random_state=0).fit(data)
+    interleaved = BKT(random_state=0).fit(by_time)
+    np.testing.assert_allclose(interleaved.prior_, grouped.prior_, atol=1e-10)
+    np.testing.assert_allclose(interleaved.learn_, grouped.learn_, atol=1e-10)
+
+
 def test_bkt_recovers_forgetting():
     data, truth = simulate.bkt(1500, 2, 25, forget=0.08, learn=0.2, random_state=3)
     model = BKT(forgets=True, random_state=0).fit(data)
@@ -129,6 +142,20 @@ def test_the_logistic_model_recovers_learning_from_practice():
     assert (model.gain_ > 0).all()
     order = np.argsort([int(label[1:]) for label in model.skills_])
     assert np.corrcoef(model.easiness_[order], truth["easiness"])[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("model_class", MODELS)
+def test_a_skill_named_twice_in_a_row_is_traced_once(model_class, bkt_data):
+    """'s1~s1' is the skill s1: a second copy of the row would see its own answer."""
+    data, _ = bkt_data
+    model = model_class(random_state=0).fit(data.subset(data.learner < 300))
+    for answer in (0, 1):
+        once = Responses.from_columns(learner=["n"], skill=["s1"], correct=[answer])
+        twice = Responses.from_columns(learner=["n"], skill=["s1~s1"], correct=[answer])
+        assert model.predict_proba(twice)[0] == pytest.approx(model.predict_proba(once)[0])
+    assert model.predict_proba(twice)[0] == pytest.approx(
+        model.predict_proba(Responses.from_columns(learner=["n"], skill=["s1~s1"], correct=[0]))[0]
+    )
 
 
 def test_the_logistic_model_follows_recent_performance():

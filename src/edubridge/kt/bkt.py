@@ -62,8 +62,7 @@ class BKT(Estimator):
         self.random_state = random_state
 
     def _sequences(self, data: Responses) -> _Sequences:
-        # Rows are in time order per learner already: sorting by skill keeps them so.
-        order = stable_order(data.skill, len(data.skills))
+        order = _by_skill(data)
         skill, learner = data.skill[order], data.learner[order]
         starts = np.ones(len(order), dtype=bool)
         starts[1:] = (skill[1:] != skill[:-1]) | (learner[1:] != learner[:-1])
@@ -194,7 +193,7 @@ class BKT(Estimator):
             unknown = str(data.skills[skill_map < 0][0])
             raise ValueError(f"skill: {unknown!r} was not in the data the model was fitted on")
         item_map = codes_in(data.items, self.items_) if self.multigs else None
-        order = stable_order(data.skill, len(data.skills))
+        order = _by_skill(data)
         skill = skill_map[data.skill[order]]
         learner = data.learner[order]
         starts = np.ones(len(order), dtype=bool)
@@ -265,6 +264,15 @@ class BKT(Estimator):
             "guess": self.guess_[k].copy(),
             "slip": self.slip_[k].copy(),
         }
+
+
+def _by_skill(data: Responses) -> np.ndarray:
+    """The rows grouped by skill, then learner, in time order. A table is built in time
+    order per learner, and a stable sort by skill alone keeps it so; a table put in another
+    order by hand (a subset by indices, say) is sorted in full."""
+    if np.all(data.learner[1:] >= data.learner[:-1]):
+        return stable_order(data.skill, len(data.skills))
+    return np.lexsort((np.arange(len(data)), data.learner, data.skill))
 
 
 def _distinct(

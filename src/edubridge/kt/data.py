@@ -110,7 +110,8 @@ class Responses:
         n = len(correct)
         # Split the distinct skill labels, not every row: there are far fewer of them.
         labels, label_of_row = skill.labels, skill.codes
-        names_of_label = [str(label).split("~") for label in labels.tolist()]
+        # A skill named twice in a row is traced once: a second copy would see the answer.
+        names_of_label = [list(dict.fromkeys(str(label).split("~"))) for label in labels.tolist()]
         if any("" in names for names in names_of_label):
             empty = [n for n, names in enumerate(names_of_label) if "" in names]
             bad = int(np.flatnonzero(np.isin(label_of_row, empty))[0])

@@ -7,7 +7,7 @@ right or wrong answers on the skill that the last answer belongs to.
 
 Recent performance is what tells most in mastery-based practice such as ASSISTments'
 skill builders, where a learner goes on until a run of right answers: on ASSISTments
-2009 it takes the model from an AUC of 0.776 to 0.846 (docs/kt.md).
+2009 it takes the model from an AUC of 0.776 to 0.847 (docs/kt.md).
 
 Features of an answer use only the answers before it, so predictions are one step ahead.
 Fitted with scikit-learn's ``LogisticRegression`` on a sparse design.

@@ -186,8 +186,9 @@ class Share(models.Model):
 
 class Clock(models.Model):
     """The ``stored`` time last given to an organisation's statements. On PostgreSQL one
-    upsert of this row both orders the writers (its lock is held to the commit, so ``stored``
-    grows in commit order) and hands out the batch's times, in one round trip."""
+    UPDATE of this row both orders the writers (its lock is held to the commit, so ``stored``
+    grows in commit order) and hands out the batch's times, in one round trip; the
+    organisation's first write makes the row by an upsert."""
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, primary_key=True, related_name="+"
