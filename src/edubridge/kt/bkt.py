@@ -72,12 +72,12 @@ class BKT(Estimator):
             cls = data.item[order]
             weight = np.ones(len(seq_ptr) - 1)
         else:
-            cls = np.zeros(len(order), dtype=np.int64)
             obs, seq_ptr, weight, first = _distinct(obs, seq_ptr, skill[seq_ptr[:-1]])
             skill = skill[first]
+            cls = np.zeros(len(obs), dtype=np.int64)
         seq_skill = skill[seq_ptr[:-1]]
         skill_ptr = np.searchsorted(seq_skill, np.arange(len(data.skills) + 1)).astype(np.int64)
-        return _Sequences(obs, cls[: len(obs)], seq_ptr, skill_ptr, weight)
+        return _Sequences(obs, cls, seq_ptr, skill_ptr, weight)
 
     def fit(self, responses: Responses) -> BKT:
         data = responses

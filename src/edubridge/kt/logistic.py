@@ -27,15 +27,25 @@ N_FEATURES = 9
 NEWTON_FEATURES = 3000  # a Hessian of 72 MB
 
 
-def _blank(n_skills: int) -> np.ndarray:
-    """A learner's state before any answer, as the kernel reads it: successes and failures
-    per skill and overall, when each skill was last practised (-1: never), the decayed
-    success rates (0.5 to start), the runs of right (> 0) or wrong (< 0) answers per skill,
-    and the answers counted so far."""
+@njit(cache=True)
+def _layout(n_skills):  # type: ignore[no-untyped-def]
+    """Where each part of a learner's state starts: successes and failures (per skill, then
+    overall), when each skill was last practised, decayed success rates (per skill, then
+    overall), runs of right (> 0) or wrong (< 0) answers per skill, and the answers counted
+    so far; then the state's length."""
     k = n_skills
-    state = np.zeros(5 * k + 4)
-    state[2 * k + 2 : 3 * k + 2] = -1.0
-    state[3 * k + 2 : 4 * k + 3] = 0.5
+    succ, fail, last, rate, run = 0, k + 1, 2 * k + 2, 3 * k + 2, 4 * k + 3
+    step = 5 * k + 3
+    return succ, fail, last, rate, run, step, step + 1
+
+
+def _blank(n_skills: int) -> np.ndarray:
+    """A learner's state before any answer: nothing counted, no skill practised (-1), and
+    success rates at a neutral 0.5."""
+    _, _, last, rate, run, _, size = _layout(n_skills)
+    state = np.zeros(size)
+    state[last:rate] = -1.0
+    state[rate:run] = 0.5
     return state
 
 
@@ -45,9 +55,10 @@ def _history(learner, row, skill, correct, n_skills, states, decay, overall_deca
     overall, recency (1 / (1 + answers since the skill was last practised), 0 when never),
     the decayed success rates on the skill and overall, and the log length of the run of
     right and of wrong answers on the skill. ``states`` holds each learner's state (see
-    ``_blank``) and is left as the answers leave it. The copies of an answer of several
+    ``_layout``) and is left as the answers leave it. The copies of an answer of several
     skills (adjacent, one ``row``) all see the overall values before it."""
-    k_n = n_skills
+    succ, fail, last, rate, run, step, _ = _layout(n_skills)
+    overall = n_skills  # the overall count or rate sits after the skills'
     n = len(skill)
     out = np.zeros((n, N_FEATURES))
     current = -1
@@ -57,30 +68,31 @@ def _history(learner, row, skill, correct, n_skills, states, decay, overall_deca
         if j != current:
             current = j
             state = states[j]  # a view: updates land in the learner's row
-        succ, fail = state[k], state[k_n + 1 + k]
-        last, step = state[2 * k_n + 2 + k], state[5 * k_n + 3]
-        run = state[4 * k_n + 3 + k]
-        out[t, 0], out[t, 1] = np.log1p(succ), np.log1p(fail)
-        out[t, 2], out[t, 3] = np.log1p(state[k_n]), np.log1p(state[2 * k_n + 1])
-        out[t, 4] = 0.0 if last < 0 else 1.0 / (1.0 + step - last)
-        out[t, 5], out[t, 6] = state[3 * k_n + 2 + k], state[4 * k_n + 2]
-        out[t, 7] = np.log1p(run) if run > 0 else 0.0
-        out[t, 8] = np.log1p(-run) if run < 0 else 0.0
+        streak = state[run + k]
+        out[t, 0], out[t, 1] = np.log1p(state[succ + k]), np.log1p(state[fail + k])
+        out[t, 2] = np.log1p(state[succ + overall])
+        out[t, 3] = np.log1p(state[fail + overall])
+        seen = state[last + k]
+        out[t, 4] = 0.0 if seen < 0 else 1.0 / (1.0 + state[step] - seen)
+        out[t, 5], out[t, 6] = state[rate + k], state[rate + overall]
+        out[t, 7] = np.log1p(streak) if streak > 0 else 0.0
+        out[t, 8] = np.log1p(-streak) if streak < 0 else 0.0
         c = correct[t]
         if c == 1:
-            state[k] += 1
-            state[4 * k_n + 3 + k] = run + 1 if run > 0 else 1
+            state[succ + k] += 1
+            state[run + k] = streak + 1 if streak > 0 else 1
         else:
-            state[k_n + 1 + k] += 1
-            state[4 * k_n + 3 + k] = run - 1 if run < 0 else -1
-        rate = state[3 * k_n + 2 + k]
-        state[3 * k_n + 2 + k] = decay * rate + (1.0 - decay) * c
-        state[2 * k_n + 2 + k] = step
+            state[fail + k] += 1
+            state[run + k] = streak - 1 if streak < 0 else -1
+        state[rate + k] = decay * state[rate + k] + (1.0 - decay) * c
+        state[last + k] = state[step]
         if t + 1 == n or row[t + 1] != row[t] or learner[t + 1] != j:
-            state[k_n] += c
-            state[2 * k_n + 1] += 1 - c
-            state[4 * k_n + 2] = overall_decay * state[4 * k_n + 2] + (1.0 - overall_decay) * c
-            state[5 * k_n + 3] = step + 1
+            state[succ + overall] += c
+            state[fail + overall] += 1 - c
+            state[rate + overall] = (
+                overall_decay * state[rate + overall] + (1.0 - overall_decay) * c
+            )
+            state[step] += 1
     return out
 
 
