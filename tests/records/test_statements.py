@@ -4,6 +4,7 @@ import base64
 import json
 import time
 import uuid
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -12,7 +13,7 @@ from django.test import Client
 
 from edubridge.core.policy import SYSTEM
 from edubridge.governance.models import TransferDecision
-from edubridge.records import services
+from edubridge.records import services, writing
 from edubridge.records.export import pseudonym
 from edubridge.records.models import LrsClient, Reference, Statement
 
@@ -131,6 +132,27 @@ def test_put_conflicts_and_repeats(lrs):
     assert lrs.put(answered("a"), statement_id).status_code == 204  # the same again
     assert lrs.put(answered("b"), statement_id).status_code == 409
     assert lrs.put(answered("a"), "nope").status_code == 400
+    assert Statement.objects.count() == 1
+
+
+@pytest.mark.parametrize("same", [True, False])
+def test_a_put_that_missed_a_writer_of_its_id_is_judged_when_the_index_refuses_it(
+    lrs, monkeypatch, same
+):
+    """As if another writer stored the id between this one's look and its insert: the
+    unique index refuses the insert, and the statement is judged again, as it came."""
+    statement_id = str(uuid.uuid4())
+    assert lrs.put(answered("a"), statement_id).status_code == 204
+    looks = []
+    stored = services._stored
+
+    def late(client, ids):
+        looks.append(ids)
+        return {} if len(looks) == 1 else stored(client, ids)
+
+    monkeypatch.setattr(services, "_stored", late)
+    again = lrs.put(answered("a" if same else "b"), statement_id)
+    assert again.status_code == (204 if same else 409) and len(looks) == 2
     assert Statement.objects.count() == 1
 
 
@@ -343,6 +365,30 @@ def test_a_large_batch_is_written_in_parts_and_found_whole(org_a):
         client, {"activity": "http://example.org/course", "related_activities": "true"}
     )
     assert {s["id"] for s in page.statements} == set(ids)
+
+
+@pytest.mark.django_db(transaction=True)  # outside a transaction: one SQL statement
+@pytest.mark.parametrize("version", ["1.0.3", "2.0.0"])
+def test_stored_and_timestamp_agree_in_the_json_the_columns_and_the_caller(org_a, version):
+    """The database sets ``stored`` on PostgreSQL: the statement's JSON, its columns and
+    the statements the caller passed all say the same, to the millisecond, truncated."""
+    client = services.create_client(SYSTEM, org_a, name="t", key="t", secret="t-secret-x")
+    given = "2026-11-26T10:00:00.1239+08:00"
+    batch = [answered(f"l{n}") for n in range(60)] + [answered("z", timestamp=given)]
+    ids = services.store(client, batch, version)
+    rows = {str(row.statement_id): row for row in Statement.objects.filter(organisation=org_a)}
+    for data in batch:
+        row = rows[data["id"]]
+        assert row.data["stored"] == data["stored"] == writing.iso(row.stored)
+        assert row.data["timestamp"] == data["timestamp"]
+    untimed, timed = rows[ids[0]], rows[ids[-1]]
+    assert untimed.timestamp == untimed.stored
+    assert untimed.data["timestamp"] == untimed.data["stored"]
+    assert [rows[i].stored for i in ids] == sorted(rows[i].stored for i in ids)
+    assert rows[ids[1]].stored - untimed.stored == timedelta(microseconds=1)
+    assert timed.timestamp == datetime(2026, 11, 26, 2, 0, 0, 123900, UTC)
+    utc = "2026-11-26T02:00:00.123Z"
+    assert timed.data["timestamp"] == (utc if version == "2.0.0" else given)
 
 
 def test_since_and_until_across_a_partners_store(lrs, org_a, sister):

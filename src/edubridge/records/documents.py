@@ -223,13 +223,18 @@ def person(agent: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def defines(client: LrsClient, activities: list[dict[str, Any]]) -> bool:
+    """Whether ``define`` would change anything."""
+    return Scope.DEFINE in client.scopes and any(a.get("definition") for a in activities)
+
+
 def define(client: LrsClient, activities: list[dict[str, Any]]) -> None:
     """Merge the definitions statements give into the canonical ones: language maps key by
     key, other properties replaced by the newest. Missing rows are made first, ignoring any
     another writer makes at the same moment, then locked, merged and written together."""
-    given = [a for a in activities if a.get("definition")]
-    if not given or Scope.DEFINE not in client.scopes:
+    if not defines(client, activities):
         return
+    given = [a for a in activities if a.get("definition")]
     organisation = client.organisation_id
     named = sorted({a["id"] for a in given})  # one order for every writer: no deadlock
     Activity.objects.bulk_create(
