@@ -374,7 +374,8 @@ def test_stored_and_timestamp_agree_in_the_json_the_columns_and_the_caller(org_a
     the statements the caller passed all say the same, to the millisecond, truncated."""
     client = services.create_client(SYSTEM, org_a, name="t", key="t", secret="t-secret-x")
     given = "2026-11-26T10:00:00.1239+08:00"
-    batch = [answered(f"l{n}") for n in range(60)] + [answered("z", timestamp=given)]
+    batch = [answered(f"l{n}") for n in range(60)] + [answered("s", stored="2001-01-01T00:00:00Z")]
+    batch.append(answered("z", timestamp=given))
     ids = services.store(client, batch, version)
     rows = {str(row.statement_id): row for row in Statement.objects.filter(organisation=org_a)}
     for data in batch:

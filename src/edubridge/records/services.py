@@ -325,11 +325,12 @@ def _save(
     voids = [
         writing.object_key(d["object"])[1] for d in fresh if d["verb"]["id"] == validation.VOIDED
     ]
+    ready = writing.prepare(client, fresh, version)
     # Inside a caller's transaction, a savepoint lets a batch refused by the unique index
     # be judged again (``store``).
     alone = connection.vendor == "postgresql" and not connection.in_atomic_block
     if alone and not (files or voids or documents.defines(client, defined)):
-        writing.write(client, fresh, version)
+        writing.write(client, ready)
         return
     with writes.queued(), transaction.atomic():
         _void(client, voids)
@@ -340,7 +341,7 @@ def _save(
                 sha2=sha2,
                 defaults={"content_type": content_type, "content": content},
             )
-        writing.write(client, fresh, version)
+        writing.write(client, ready)
 
 
 def _void(client: LrsClient, ids: list[str]) -> None:
@@ -676,7 +677,7 @@ def replace_agents(agents: frozenset[str], replacement: dict[str, Any], texts: l
             row.references.all().delete()
             Reference.objects.bulk_create(
                 Reference(statement=row, kind=kind, value=value[:1000])
-                for kind, value in sorted(writing.references(row.data))
+                for kind, value in sorted(writing.references_of(row.data))
             )
         documents = [
             d.pk for d in Document.objects.all().only("agent") if _folded(d.agent) in wanted

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,7 +41,7 @@ COLUMNS = {
     "object": "text",
     "registration": "uuid",
     "target": "uuid",
-    "data": "jsonb",
+    "data": "json",  # JSON text, written by ``prepare``
 }
 STATEMENT_COLUMNS = {
     "organisation_id": "bigint",
@@ -124,7 +125,7 @@ def object_key(obj: dict[str, Any]) -> tuple[str, str]:
     return kind, str(obj["id"])
 
 
-def references(data: dict[str, Any]) -> set[tuple[str, str]]:
+def references_of(data: dict[str, Any]) -> set[tuple[str, str]]:
     """Every activity and agent a statement names, for the related_* filters."""
     found: set[tuple[str, str]] = set()
 
@@ -179,28 +180,53 @@ def activities(data: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def write(client: LrsClient, batch: list[dict[str, Any]], version: str) -> None:
+@dataclass
+class Batch:
+    """A batch's rows, made before its writer's turn. On SQLite that turn shuts out every
+    other writer, so the less it does, the more batches go in a second: the statements'
+    JSON is written before it, and their stored times are added at its end."""
+
+    statements: list[dict[str, Any]]  # as given; completed once written
+    columns: list[dict[str, Any]]  # each statement's columns but its stored time
+    references: list[tuple[str, str, str]]  # (statement id, kind, value)
+
+
+def prepare(client: LrsClient, statements: list[dict[str, Any]], version: str) -> Batch:
+    columns = [_columns(client, data, version) for data in statements]
+    references = [
+        (row["statement_id"], kind, value[:1000])
+        for row in columns
+        for kind, value in sorted(references_of(row["data"]))
+    ]
+    if connection.vendor != "postgresql":
+        for row in columns:
+            row["data"] = json.dumps(row["data"])
+    return Batch(statements, columns, references)
+
+
+def write(client: LrsClient, batch: Batch) -> None:
     """Insert a batch's statements and references, and complete each statement as stored
     (``stored``, ``authority``, ``version``, and ``timestamp``, as given or in UTC under
     2.0, else ``stored``)."""
-    if not batch:
+    if not batch.statements:
         return
-    rows = [_columns(client, data, version) for data in batch]
-    if any(row["object_type"] == "StatementRef" for row in rows):
+    if any(row["object_type"] == "StatementRef" for row in batch.columns):
         cache.set(f"lrs-targets:{client.organisation_id}", True, None)
     if connection.vendor == "postgresql":
-        first = _write_in_one(client, rows)
+        first = _write_in_one(client, batch)
     else:
-        first = _after_last(client.organisation_id)
-        _write_rows(client, rows, first)
+        first = _write_rows(client, batch)
     # Only once written: a batch refused by the unique index is judged again as it came.
-    _complete(batch, first)
+    for n, data in enumerate(batch.statements):
+        data["stored"] = iso(first + n * TICK)
+        data.setdefault("timestamp", data["stored"])
 
 
 def _columns(client: LrsClient, data: dict[str, Any], version: str) -> dict[str, Any]:
     """A statement's columns, but for its stored time (and its timestamp when it gives
     none, which is the stored time)."""
     data["authority"] = authority(client)  # who vouches is who signed in, always
+    data.pop("stored", None)  # the LRS's to set
     data.setdefault("version", "1.0.0" if version.startswith("1.") else "2.0.0")
     moment = None
     if "timestamp" in data:
@@ -222,38 +248,21 @@ def _columns(client: LrsClient, data: dict[str, Any], version: str) -> dict[str,
     }
 
 
-def _complete(batch: list[dict[str, Any]], first: datetime) -> None:
-    for n, data in enumerate(batch):
-        _dated(data, first + n * TICK)
-
-
-def _dated(data: dict[str, Any], stored: datetime) -> dict[str, Any]:
-    data["stored"] = iso(stored)
-    data.setdefault("timestamp", data["stored"])
-    return data
-
-
-def _reference_rows(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
-    return [
-        (row["statement_id"], kind, value[:1000])
-        for row in rows
-        for kind, value in sorted(references(row["data"]))
-    ]
-
-
-def _write_in_one(client: LrsClient, rows: list[dict[str, Any]]) -> datetime:
+def _write_in_one(client: LrsClient, batch: Batch) -> datetime:
     """Write the batch in one statement (``WRITE_SQL``); the first statement's stored time."""
-    span = len(rows) * TICK
+    span = len(batch.columns) * TICK
     params: dict[str, Any] = {
         "org": client.organisation_id,
         "client": client.pk,
         "span": span,
         "tick": TICK,
-        "rows": json.dumps([{"n": n, **row} for n, row in enumerate(rows)], default=_instant),
+        "rows": json.dumps(
+            [{"n": n, **row} for n, row in enumerate(batch.columns)], default=_instant
+        ),
         "references": json.dumps(
             [
                 {"statement_id": statement_id, "kind": kind, "value": value}
-                for statement_id, kind, value in _reference_rows(rows)
+                for statement_id, kind, value in batch.references
             ]
         ),
     }
@@ -281,13 +290,18 @@ def _after_last(organisation_id: int) -> datetime:
     return max(now, last.replace(tzinfo=UTC) + TICK)
 
 
-def _write_rows(client: LrsClient, rows: list[dict[str, Any]], first: datetime) -> None:
-    """A few multi-row INSERTs: the statements, then their references."""
+def _write_rows(client: LrsClient, batch: Batch) -> datetime:
+    """A few multi-row INSERTs, the statements then their references; the first
+    statement's stored time."""
+    first = _after_last(client.organisation_id)
     values = []
-    for n, row in enumerate(rows):
+    for n, row in enumerate(batch.columns):
         stored = first + n * TICK
-        columns = {**row, "timestamp": row["timestamp"] or stored}
-        columns["data"] = _dated(dict(row["data"]), stored)
+        columns = {
+            **row,
+            "timestamp": row["timestamp"] or stored,
+            "data": _dated(row["data"], iso(stored), timed=row["timestamp"] is not None),
+        }
         values.append(
             (client.organisation_id, client.pk, stored, False, *(columns[c] for c in COLUMNS))
         )
@@ -298,8 +312,18 @@ def _write_rows(client: LrsClient, rows: list[dict[str, Any]], first: datetime) 
     bulk.insert(
         Reference._meta.db_table,
         REFERENCE_COLUMNS,
-        [(pks[statement_id], kind, value) for statement_id, kind, value in _reference_rows(rows)],
+        [(pks[statement_id], kind, value) for statement_id, kind, value in batch.references],
     )
+    return first
+
+
+def _dated(text: str, stored: str, *, timed: bool) -> str:
+    """A statement's JSON (an object, as ``prepare`` wrote it) with its stored time added at
+    its end, and as its timestamp when it gives none."""
+    added = f', "stored": "{stored}"'
+    if not timed:
+        added += f', "timestamp": "{stored}"'
+    return f"{text[:-1]}{added}}}"
 
 
 def _instant(value: datetime) -> str:
