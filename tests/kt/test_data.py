@@ -67,6 +67,22 @@ def test_the_split_by_learner_keeps_each_learner_on_one_side():
     assert len(train) + len(test) == 200 and test.size == len(test)
 
 
+def test_a_stratified_split_holds_out_the_same_share_of_every_group():
+    data = Responses.from_columns(
+        learner=np.repeat(np.arange(60), 3), skill=["s"] * 180, correct=[1, 0, 1] * 60
+    )
+    groups = np.array(["small" if int(label) >= 50 else "big" for label in data.learners])
+    for seed in range(5):
+        train, test = data.split_by_learner(0.2, random_state=seed, stratify=groups)
+        held = {str(data.learners[n]) for n in np.unique(test.learner)}
+        assert sum(int(label) >= 50 for label in held) == 2 and len(held) == 12
+        assert not held & {str(data.learners[n]) for n in np.unique(train.learner)}
+    _, plain = data.split_by_learner(0.2, random_state=3)
+    assert len(np.unique(plain.learner)) == 12  # a fifth of sixty, not about a fifth
+    with pytest.raises(ValueError, match="stratify: one label for each of 60 learners"):
+        data.split_by_learner(0.2, stratify=groups[:-1])
+
+
 def test_the_library_needs_no_django():
     import subprocess
     import sys

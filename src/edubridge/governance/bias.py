@@ -52,21 +52,37 @@ def record_group(by: Actor, learner: Learner, attribute: str, value: str) -> Gro
     return found
 
 
-def groups_of(responses: Responses) -> dict[str, np.ndarray]:
-    """attribute -> the group of each answer's learner, one per input row ("" if unknown)."""
+def _by_learner(responses: Responses) -> dict[str, np.ndarray]:
+    """attribute -> the group of each of the table's learners ("" if unknown)."""
     rows = GroupAttribute.objects.filter(
         learner__pseudonym__in=[str(label) for label in responses.learners]
     ).values_list("learner__pseudonym", "attribute", "value")
     known: dict[str, dict[str, str]] = {}
     for pseudonym, attribute, value in rows:
         known.setdefault(attribute, {})[pseudonym] = value
+    return {
+        attribute: np.array([by_learner.get(str(label), "") for label in responses.learners])
+        for attribute, by_learner in sorted(known.items())
+    }
+
+
+def groups_of(responses: Responses) -> dict[str, np.ndarray]:
+    """attribute -> the group of each answer's learner, one per input row ("" if unknown)."""
     learner_of_row = np.empty(responses.size, dtype=np.int64)
     learner_of_row[responses.row] = responses.learner
-    out = {}
-    for attribute, by_learner in known.items():
-        labels = np.array([by_learner.get(str(label), "") for label in responses.learners])
-        out[attribute] = labels[learner_of_row].astype(object)
-    return out
+    return {
+        attribute: labels[learner_of_row].astype(object)
+        for attribute, labels in _by_learner(responses).items()
+    }
+
+
+def strata(responses: Responses) -> np.ndarray | None:
+    """Each learner's groups, all attributes together, to hold out the same share of every
+    group when a model is scored (``Responses.split_by_learner``); None without groups."""
+    labels = _by_learner(responses)
+    if not labels:
+        return None
+    return np.array(["\x1f".join(groups) for groups in zip(*labels.values(), strict=True)])
 
 
 def measure(bank: ItemBank, model: Any, test: Responses) -> dict[str, Any] | None:

@@ -233,11 +233,28 @@ class Responses:
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 
     def split_by_learner(
-        self, test_size: float = 0.2, random_state: int | None = 0
+        self,
+        test_size: float = 0.2,
+        random_state: int | None = 0,
+        *,
+        stratify: Sequence[Any] | np.ndarray | None = None,
     ) -> tuple[Responses, Responses]:
-        """A train and a test table with no learner in both."""
+        """A train and a test table with no learner in both. ``test_size`` of the learners
+        are held out, rounded; with ``stratify`` (a label for each of ``learners``), that
+        share of each label's learners, so every group has held-out learners to be
+        measured on, as many as its size warrants."""
         rng = np.random.default_rng(random_state)
-        chosen = rng.random(len(self.learners)) < test_size
+        if stratify is None:
+            labels = np.zeros(len(self.learners), dtype=np.int64)
+        else:
+            labels = np.unique(np.asarray(stratify), return_inverse=True)[1].ravel()
+            if len(labels) != len(self.learners):
+                raise ValueError(f"stratify: one label for each of {len(self.learners)} learners")
+        chosen = np.zeros(len(self.learners), dtype=bool)
+        for label in np.unique(labels):
+            members = np.flatnonzero(labels == label)
+            count = round(test_size * len(members))
+            chosen[rng.choice(members, size=count, replace=False)] = True
         test = chosen[self.learner]
         return self.subset(~test), self.subset(test)
 

@@ -140,7 +140,7 @@ def fit_bank(
     data = responses_of(bank, skills)
     if not len(data):
         raise DomainError(ErrorCode.INVALID, "The bank has no answers to fit on yet.")
-    train, test = data.split_by_learner(0.2, random_state)
+    train, test = data.split_by_learner(0.2, random_state, stratify=bias.strata(data))
     held_out: dict[str, Any] = {}
     by_group = None
     if len(train) and len(test):
