@@ -129,6 +129,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+else:
+    # The LRS's write (records.writing) is a prepared statement: parsing and planning it took
+    # half of PostgreSQL's time for a single POST. Django's own queries are never prepared.
+    # Behind a connection pooler in transaction mode that does not keep prepared statements
+    # (PgBouncer before 1.21), set EDUBRIDGE_DATABASE_PREPARED=false.
+    DATABASES["default"]["OPTIONS"] = {
+        "prepare_threshold": 5 if _env_bool("DATABASE_PREPARED", True) else None
+    }
+
 # Files under var/ by default, shared by the workers of one machine (sign-in limits must be);
 # a redis:// URL shares them across machines.
 _cache_url = _env("CACHE_URL")

@@ -9,6 +9,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 
 from edubridge.core.policy import SYSTEM
@@ -133,6 +134,27 @@ def test_put_conflicts_and_repeats(lrs):
     assert lrs.put(answered("b"), statement_id).status_code == 409
     assert lrs.put(answered("a"), "nope").status_code == 400
     assert Statement.objects.count() == 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares the write")
+@pytest.mark.parametrize("prepared", [True, False])
+def test_the_write_is_prepared_unless_a_pooler_forbids_it(lrs, prepared):
+    """EDUBRIDGE_DATABASE_PREPARED=false (a pooler in transaction mode) sets no threshold:
+    the write then runs unprepared, as well."""
+    connection.ensure_connection()
+    raw = connection.connection
+    kept, raw.prepare_threshold = raw.prepare_threshold, (5 if prepared else None)
+    try:
+        posted = [lrs.post(answered(f"l{n}")).json()[0] for n in range(2)]
+        assert Statement.objects.filter(statement_id__in=posted).count() == 2
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+                ["%records_clock%"],
+            )
+            assert cursor.fetchone()[0] == (1 if prepared else 0)
+    finally:
+        raw.prepare_threshold = kept
 
 
 @pytest.mark.parametrize("same", [True, False])

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
@@ -266,13 +267,18 @@ def _write_in_one(client: LrsClient, batch: Batch) -> datetime:
             ]
         ),
     }
-    with connection.cursor() as cursor:
-        cursor.execute(WRITE_SQL, params)
+    # A cursor that binds its parameters on the server, so the statement can be prepared
+    # (settings.py) and the batch's JSON is sent as it is, not escaped into the SQL.
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(WRITE_SQL, params, prepare=True)
         found = cursor.fetchone()
         if found is None:  # the organisation's first write: no clock row yet
             cursor.execute(CLOCK_START_SQL, params)
-            cursor.execute(WRITE_SQL, params)
+            cursor.execute(WRITE_SQL, params, prepare=True)
             found = cursor.fetchone()
+    if found is None:
+        raise RuntimeError(f"records_clock: no row for organisation {client.organisation_id}")
     last: datetime = found[0]
     return last - span + TICK
 
