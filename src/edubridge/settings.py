@@ -134,9 +134,9 @@ else:
     # half of PostgreSQL's time for a single POST. Django's own queries are never prepared.
     # Behind a connection pooler in transaction mode that does not keep prepared statements
     # (PgBouncer before 1.21), set EDUBRIDGE_DATABASE_PREPARED=false.
-    DATABASES["default"]["OPTIONS"] = {
-        "prepare_threshold": 5 if _env_bool("DATABASE_PREPARED", True) else None
-    }
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        5 if _env_bool("DATABASE_PREPARED", True) else None
+    )
 
 # Files under var/ by default, shared by the workers of one machine (sign-in limits must be);
 # a redis:// URL shares them across machines.

@@ -79,6 +79,14 @@ def test_a_stratified_split_holds_out_the_same_share_of_every_group():
         assert not held & {str(data.learners[n]) for n in np.unique(train.learner)}
     _, plain = data.split_by_learner(0.2, random_state=3)
     assert len(np.unique(plain.learner)) == 12  # a fifth of sixty, not about a fifth
+    small = Responses.from_columns(
+        learner=np.repeat(np.arange(24), 3), skill=["s"] * 72, correct=[1, 0, 1] * 24
+    )
+    pairs = np.array([str(int(label) // 2) for label in small.learners])
+    _, few = small.split_by_learner(0.2, random_state=0, stratify=pairs)
+    held = [str(small.learners[n]) for n in np.unique(few.learner)]
+    assert len(held) == 5  # a fifth of 24, though each group of two gives 0.4
+    assert len({int(label) // 2 for label in held}) == 5  # one learner a group at most
     with pytest.raises(ValueError, match="stratify: one label for each of 60 learners"):
         data.split_by_learner(0.2, stratify=groups[:-1])
 

@@ -1,5 +1,6 @@
 """Writers of the LRS at the same moment (on PostgreSQL: see tests.threads)."""
 
+import copy
 import json
 import threading
 
@@ -108,3 +109,29 @@ def test_two_puts_of_one_id_at_once_never_give_a_duplicate_key(client, same):
         assert errors == []
     else:
         assert len(errors) == 1 and getattr(errors[0], "status", None) == 409
+
+
+def test_a_transaction_storing_twice_and_a_definer_at_once_do_not_deadlock(client):
+    """Every writer locks the organisation's clock before the activities it defines: a
+    transaction that stored once (holding the clock) and then defines an activity cannot
+    wait for a writer that locked that activity and waits for the clock."""
+    defined = answered(activity="quiz")
+    defined["object"]["definition"] = {"name": {"en": "Quiz"}}
+    stored, go = threading.Event(), threading.Event()
+
+    def twice():
+        with transaction.atomic():
+            services.store(client, [answered("a")], "1.0.3")
+            stored.set()
+            go.wait(10)
+            services.store(client, [copy.deepcopy(defined)], "1.0.3")
+
+    (first,), errors = start(twice)
+    assert stored.wait(10)
+    (second,), more = start(lambda: services.store(client, [copy.deepcopy(defined)], "1.0.3"))
+    second.join(0.5)
+    go.set()
+    first.join(20)
+    second.join(20)
+    assert errors == more == []
+    assert Statement.objects.count() == 3

@@ -39,6 +39,12 @@ def test_a_body_over_the_limit_is_refused_before_the_lrs_reads_it(lrs, settings)
     assert refused.status_code == 413
 
 
+def test_a_host_the_node_does_not_serve_is_refused(lrs):
+    assert Client().get("/xapi/about", HTTP_HOST="evil.example").status_code == 400
+    about = Client().get("/xapi/about")
+    assert about.status_code == 200 and "Accept-Language" in about["Vary"]
+
+
 def test_an_unknown_xapi_address_is_the_pages_404(lrs):
     assert Client().get("/xapi/nothing-here").status_code == 404
     assert Client().get("/xapi/statements/").status_code == 404

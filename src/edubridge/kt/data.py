@@ -239,10 +239,11 @@ class Responses:
         *,
         stratify: Sequence[Any] | np.ndarray | None = None,
     ) -> tuple[Responses, Responses]:
-        """A train and a test table with no learner in both. ``test_size`` of the learners
-        are held out, rounded; with ``stratify`` (a label for each of ``learners``), that
-        share of each label's learners, so every group has held-out learners to be
-        measured on, as many as its size warrants."""
+        """A train and a test table with no learner in both: ``test_size`` of the learners
+        held out, rounded. With ``stratify`` (a label for each of ``learners``), each label
+        gives its share, the rounding going to the labels with the largest remainders (as
+        scikit-learn's stratified splits), so small groups are measured as often as their
+        size allows and the whole still holds out its share."""
         rng = np.random.default_rng(random_state)
         if stratify is None:
             labels = np.zeros(len(self.learners), dtype=np.int64)
@@ -250,10 +251,15 @@ class Responses:
             labels = np.unique(np.asarray(stratify), return_inverse=True)[1].ravel()
             if len(labels) != len(self.learners):
                 raise ValueError(f"stratify: one label for each of {len(self.learners)} learners")
+        sizes = np.bincount(labels)
+        exact = test_size * sizes
+        counts = np.floor(exact).astype(np.int64)
+        short = round(test_size * len(labels)) - int(counts.sum())
+        by_remainder = np.lexsort((rng.random(len(sizes)), counts - exact))
+        counts[by_remainder[:short]] += 1
         chosen = np.zeros(len(self.learners), dtype=bool)
-        for label in np.unique(labels):
+        for label, count in enumerate(counts):
             members = np.flatnonzero(labels == label)
-            count = round(test_size * len(members))
             chosen[rng.choice(members, size=count, replace=False)] = True
         test = chosen[self.learner]
         return self.subset(~test), self.subset(test)

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, URLResolver
 from django.urls.resolvers import RegexPattern
+from django.utils.cache import patch_vary_headers
 
 from edubridge.records.urls import xapi_urlpatterns
 
@@ -28,9 +29,11 @@ class XapiMiddleware:
                 match = self.resolver.resolve(request.path_info)
             except Resolver404:  # not an xAPI resource: the pages' 404
                 return self.get_response(request)
+            request.get_host()  # ALLOWED_HOSTS, as CommonMiddleware checks for pages
             request.resolver_match = match
             response: HttpResponse = match.func(request, *match.args, **match.kwargs)
             if not response.streaming and not response.has_header("Content-Length"):
                 response.headers["Content-Length"] = str(len(response.content))
+            patch_vary_headers(response, ("Accept-Language",))  # format=canonical reads it
             return response
         return self.get_response(request)

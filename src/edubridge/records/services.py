@@ -333,6 +333,9 @@ def _save(
         writing.write(client, ready)
         return
     with writes.queued(), transaction.atomic():
+        # The clock first, as every writer of the organisation takes its locks, then the
+        # activities' rows: a transaction that stores twice (training) cannot deadlock.
+        writing.hold_clock(client.organisation_id)
         _void(client, voids)
         documents.define(client, defined)
         for sha2, (content_type, content) in files.items():
