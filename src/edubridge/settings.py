@@ -128,7 +128,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
-
 else:
     # The LRS's write (records.writing) is a prepared statement: parsing and planning it took
     # half of PostgreSQL's time for a single POST. Django's own queries are never prepared.

@@ -321,11 +321,9 @@ def _save(
             raise DomainError(
                 ErrorCode.CONFLICT, f"statement {data['id']} is stored already, differently"
             )
-    defined = [a for data in fresh for a in writing.activities(data)]
-    voids = [
-        writing.object_key(d["object"])[1] for d in fresh if d["verb"]["id"] == validation.VOIDED
-    ]
     ready = writing.prepare(client, fresh, version)
+    defined = [a for data in fresh for a in writing.activities(data)]
+    voids = [row["object"] for row in ready.columns if row["verb"] == validation.VOIDED]
     # Inside a caller's transaction, a savepoint lets a batch refused by the unique index
     # be judged again (``store``).
     alone = connection.vendor == "postgresql" and not connection.in_atomic_block

@@ -234,7 +234,7 @@ def _columns(client: LrsClient, data: dict[str, Any], version: str) -> dict[str,
     if "timestamp" in data:
         moment = validation.timestamp(data["timestamp"], "timestamp", version)
         if version.startswith("2."):
-            data["timestamp"] = iso(validation.utc(moment))
+            data["timestamp"] = iso(moment)
     kind, key = object_key(data["object"])
     return {
         "statement_id": data["id"],
