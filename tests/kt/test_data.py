@@ -91,6 +91,24 @@ def test_a_stratified_split_holds_out_the_same_share_of_every_group():
         data.split_by_learner(0.2, stratify=groups[:-1])
 
 
+def test_folds_test_every_learner_once_with_each_groups_share():
+    data = Responses.from_columns(
+        learner=np.repeat(np.arange(60), 3), skill=["s"] * 180, correct=[1, 0, 1] * 60
+    )
+    groups = np.array(["small" if int(label) >= 50 else "big" for label in data.learners])
+    folds = data.folds_by_learner(5, random_state=2, stratify=groups)
+    tested = [{str(data.learners[n]) for n in np.unique(test.learner)} for _, test in folds]
+    assert sorted(len(held) for held in tested) == [12] * 5
+    assert set().union(*tested) == {str(label) for label in data.learners}
+    for (train, _), held in zip(folds, tested, strict=True):
+        assert not held & {str(data.learners[n]) for n in np.unique(train.learner)}
+        assert sum(int(label) >= 50 for label in held) == 2
+    again = data.folds_by_learner(5, random_state=2, stratify=groups)
+    assert [{str(test.learners[n]) for n in np.unique(test.learner)} for _, test in again] == tested
+    with pytest.raises(ValueError, match="n_splits: from 2 to the 60 learners"):
+        data.folds_by_learner(61)
+
+
 def test_the_library_needs_no_django():
     import subprocess
     import sys

@@ -4,6 +4,7 @@ recorded override, without which a flagged model does not serve its bank."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -52,69 +53,79 @@ def record_group(by: Actor, learner: Learner, attribute: str, value: str) -> Gro
     return found
 
 
-def _by_learner(responses: Responses) -> dict[str, np.ndarray]:
-    """attribute -> the group of each of the table's learners ("" if unknown)."""
+def _known(learners: np.ndarray) -> dict[str, dict[str, str]]:
+    """attribute -> pseudonym -> group, for the learners with groups among ``learners``."""
     rows = GroupAttribute.objects.filter(
-        learner__pseudonym__in=[str(label) for label in responses.learners]
+        learner__pseudonym__in=[str(label) for label in learners]
     ).values_list("learner__pseudonym", "attribute", "value")
     known: dict[str, dict[str, str]] = {}
     for pseudonym, attribute, value in rows:
         known.setdefault(attribute, {})[pseudonym] = value
-    return {
-        attribute: np.array([by_learner.get(str(label), "") for label in responses.learners])
-        for attribute, by_learner in sorted(known.items())
-    }
+    return dict(sorted(known.items()))
 
 
-def groups_of(responses: Responses) -> dict[str, np.ndarray]:
-    """attribute -> the group of each answer's learner, one per input row ("" if unknown)."""
-    learner_of_row = np.empty(responses.size, dtype=np.int64)
-    learner_of_row[responses.row] = responses.learner
-    return {
-        attribute: labels[learner_of_row].astype(object)
-        for attribute, labels in _by_learner(responses).items()
-    }
+def _labels(by_learner: dict[str, str], learners: np.ndarray) -> np.ndarray:
+    return np.array([by_learner.get(str(label), "") for label in learners], dtype=object)
 
 
 def strata(responses: Responses) -> np.ndarray | None:
-    """Each learner's groups, all attributes together, to hold out the same share of every
-    group when a model is scored (``Responses.split_by_learner``); None without groups."""
-    labels = _by_learner(responses)
-    if not labels:
+    """Each learner's groups, all attributes together, to test the same share of every
+    group in each fold when a model is scored (``Responses.folds_by_learner``); None
+    without groups."""
+    known = _known(responses.learners)
+    if not known:
         return None
-    return np.array(["\x1f".join(groups) for groups in zip(*labels.values(), strict=True)])
+    labels = [_labels(by_learner, responses.learners) for by_learner in known.values()]
+    return np.array(["\x1f".join(groups) for groups in zip(*labels, strict=True)])
 
 
-def measure(bank: ItemBank, model: Any, test: Responses) -> dict[str, Any] | None:
-    """``model`` (fitted without the ``test`` learners) by group on their answers; None when
-    no test learner has a group."""
-    groups = groups_of(test)
-    if not groups:
+def _mastery(bank: ItemBank, model: BKT, test: Responses) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the model, having followed the test learners' answers, calls each of their
+    skills mastered; and the learner of each (learner, skill) pair."""
+    model.partial_fit(test)
+    pairs = sorted({(int(a), int(b)) for a, b in zip(test.learner, test.skill, strict=True)})
+    flags = [
+        model.mastery(str(test.learners[a]), str(test.skills[b])) >= bank.mastered for a, b in pairs
+    ]
+    return np.array(flags, dtype=float), test.learners[[a for a, _ in pairs]]
+
+
+def measure(bank: ItemBank, scored: Sequence[tuple[Any, Responses]]) -> dict[str, Any] | None:
+    """Models by group, each pair a model and the answers of learners it was fitted
+    without (the folds of a cross-validation), pooled; None when no learner has a group."""
+    known = _known(np.concatenate([test.learners for _, test in scored]))
+    if not known:
         return None
-    predicted = model.predict_proba(test)
-    correct = np.zeros(test.size)
-    correct[test.row] = test.correct
+    correct, predicted, flags = [], [], []
+    groups: dict[str, list[np.ndarray]] = {attribute: [] for attribute in known}
+    owners: dict[str, list[np.ndarray]] = {attribute: [] for attribute in known}
+    for model, test in scored:
+        predicted.append(model.predict_proba(test))
+        answered = np.zeros(test.size)
+        answered[test.row] = test.correct
+        correct.append(answered)
+        learner_of_row = np.empty(test.size, dtype=np.int64)
+        learner_of_row[test.row] = test.learner
+        for attribute, by_learner in known.items():
+            groups[attribute].append(_labels(by_learner, test.learners)[learner_of_row])
+        if isinstance(model, BKT):
+            mastered_now, whose = _mastery(bank, model, test)
+            flags.append(mastered_now)
+            for attribute, by_learner in known.items():
+                owners[attribute].append(_labels(by_learner, whose))
     mastered = None
-    if isinstance(model, BKT):
-        model.partial_fit(test)
-        pairs = sorted({(int(a), int(b)) for a, b in zip(test.learner, test.skill, strict=True)})
-        flags = np.array(
-            [
-                model.mastery(str(test.learners[a]), str(test.skills[b])) >= bank.mastered
-                for a, b in pairs
-            ],
-            dtype=float,
-        )
-        mastered = {}
-        for attribute in groups:
-            by_learner = dict(
-                GroupAttribute.objects.filter(attribute=attribute).values_list(
-                    "learner__pseudonym", "value"
-                )
-            )
-            owners = np.array([by_learner.get(str(test.learners[a]), "") for a, _ in pairs])
-            mastered[attribute] = (flags, owners.astype(object))
-    return fairness.audit(correct, predicted, groups, mastered, settings.BIAS_THRESHOLD)
+    if flags:
+        mastered = {
+            attribute: (np.concatenate(flags), np.concatenate(owners[attribute]))
+            for attribute in known
+        }
+    return fairness.audit(
+        np.concatenate(correct),
+        np.concatenate(predicted),
+        {attribute: np.concatenate(labels) for attribute, labels in groups.items()},
+        mastered,
+        settings.BIAS_THRESHOLD,
+    )
 
 
 def record(model: Any, bank: ItemBank, results: dict[str, Any]) -> BiasAudit:

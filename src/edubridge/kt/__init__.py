@@ -10,8 +10,8 @@ ending in ``_``; ``random_state`` makes fits repeatable.
 from edubridge.kt.bkt import BKT
 from edubridge.kt.data import Responses
 from edubridge.kt.elo import Elo
-from edubridge.kt.evaluate import evaluate
+from edubridge.kt.evaluate import cross_evaluate, evaluate
 from edubridge.kt.irt import IRT
 from edubridge.kt.logistic import Logistic
 
-__all__ = ["BKT", "IRT", "Elo", "Logistic", "Responses", "evaluate"]
+__all__ = ["BKT", "IRT", "Elo", "Logistic", "Responses", "cross_evaluate", "evaluate"]

@@ -245,12 +245,7 @@ class Responses:
         scikit-learn's stratified splits), so small groups are measured as often as their
         size allows and the whole still holds out its share."""
         rng = np.random.default_rng(random_state)
-        if stratify is None:
-            labels = np.zeros(len(self.learners), dtype=np.int64)
-        else:
-            labels = np.unique(np.asarray(stratify), return_inverse=True)[1].ravel()
-            if len(labels) != len(self.learners):
-                raise ValueError(f"stratify: one label for each of {len(self.learners)} learners")
+        labels = self._strata(stratify)
         sizes = np.bincount(labels)
         exact = test_size * sizes
         counts = np.floor(exact).astype(np.int64)
@@ -263,6 +258,39 @@ class Responses:
             chosen[rng.choice(members, size=count, replace=False)] = True
         test = chosen[self.learner]
         return self.subset(~test), self.subset(test)
+
+    def folds_by_learner(
+        self,
+        n_splits: int = 5,
+        random_state: int | None = 0,
+        *,
+        stratify: Sequence[Any] | np.ndarray | None = None,
+    ) -> list[tuple[Responses, Responses]]:
+        """``n_splits`` (train, test) tables in which every learner is tested once and never
+        trained on in the same fold: scoring on all of them measures small groups on all
+        their learners, not on the few one split holds out. With ``stratify``, each label's
+        learners are dealt round the folds in turn, so every fold holds its share of each."""
+        if not 2 <= n_splits <= len(self.learners):
+            raise ValueError(f"n_splits: from 2 to the {len(self.learners)} learners")
+        rng = np.random.default_rng(random_state)
+        labels = self._strata(stratify)
+        fold = np.empty(len(self.learners), dtype=np.int64)
+        dealt = 0
+        for label in range(labels.max() + 1 if len(labels) else 0):
+            members = rng.permutation(np.flatnonzero(labels == label))
+            fold[members] = (dealt + np.arange(len(members))) % n_splits
+            dealt += len(members)
+        tested = fold[self.learner]
+        return [(self.subset(tested != k), self.subset(tested == k)) for k in range(n_splits)]
+
+    def _strata(self, stratify: Sequence[Any] | np.ndarray | None) -> np.ndarray:
+        """Each learner's stratum as a code from 0; one stratum without ``stratify``."""
+        if stratify is None:
+            return np.zeros(len(self.learners), dtype=np.int64)
+        labels = np.unique(np.asarray(stratify), return_inverse=True)[1].ravel()
+        if len(labels) != len(self.learners):
+            raise ValueError(f"stratify: one label for each of {len(self.learners)} learners")
+        return labels
 
 
 def _read_slowly(path: Path) -> dict[str, np.ndarray]:

@@ -3,7 +3,7 @@ calibration, overall and for each group of learners (for bias audits)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -41,14 +41,30 @@ def scores(correct: np.ndarray, predicted: np.ndarray) -> dict[str, Any]:
     }
 
 
+def cross_evaluate(scored: Sequence[tuple[Any, Responses]]) -> dict[str, Any]:
+    """The metrics of out-of-fold predictions pooled: each pair is a model and the answers
+    of learners it was not fitted on (``Responses.folds_by_learner``)."""
+    if not scored:
+        return scores(np.zeros(0), np.zeros(0))
+    correct = np.concatenate([_correct(test) for _, test in scored])
+    predicted = np.concatenate([model.predict_proba(test) for model, test in scored])
+    return scores(correct, predicted)
+
+
+def _correct(responses: Responses) -> np.ndarray:
+    """Each input row's outcome."""
+    correct = np.zeros(responses.size)
+    correct[responses.row] = responses.correct
+    return correct
+
+
 def evaluate(
     model: Any, responses: Responses, groups: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
     """Metrics of ``model.predict_proba`` on ``responses``; with ``groups`` (learner label ->
     group label), the same for each group too, under ``"by_group"``."""
     predicted = model.predict_proba(responses)
-    correct = np.zeros(responses.size)
-    correct[responses.row] = responses.correct
+    correct = _correct(responses)
     result = scores(correct, predicted)
     if groups is not None:
         learner_of_row = np.empty(responses.size, dtype=np.int64)

@@ -1,6 +1,7 @@
 """Fitting knowledge-tracing models on a bank's stored answers.
 
-Every kind is scored on a fifth of the learners held out, then fitted on all of them. A
+Every kind is scored by five-fold cross-validation over learners (each learner's answers
+predicted by a model fitted without them), then fitted on all of them. A
 BKT fitted on ``MIN_LEARNERS`` learners or more then serves the bank (practice pages and
 ``/api/v1/models/{id}/``); the other kinds are reported for comparison. BKT fits skill by
 skill, so the skills can be spread over a Dask cluster (``scheduler``, ``tcp://host:port``):
@@ -22,7 +23,7 @@ from edubridge.core import audit
 from edubridge.core.errors import DomainError, ErrorCode
 from edubridge.core.policy import Action, Actor, require
 from edubridge.governance import bias, fairness
-from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, evaluate
+from edubridge.kt import BKT, IRT, Elo, Logistic, Responses, by_skill, cross_evaluate
 from edubridge.kt.bkt import from_dict, to_dict
 from edubridge.learning import services
 from edubridge.learning.models import AdaptiveModel, Answer, ItemBank
@@ -37,6 +38,7 @@ KINDS: dict[str, Callable[[int], Any]] = {
 Progress = Callable[[int, int], None]  # (parts done, parts in all)
 # Fewer learners than this and a fit is reported, not served: the defaults are safer.
 MIN_LEARNERS = 20
+FOLDS = 5
 
 
 @dataclass
@@ -49,7 +51,7 @@ class FitReport:
     seconds: float
     model: AdaptiveModel | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
-    # Metrics by learner group (governance.fairness), when the held-out learners have groups.
+    # Metrics by learner group (governance.fairness), when the learners have groups.
     by_group: dict[str, Any] | None = None
     # A flagged model is kept beside the bank's, serving only once an auditor overrides.
     held_back: bool = False
@@ -140,13 +142,15 @@ def fit_bank(
     data = responses_of(bank, skills)
     if not len(data):
         raise DomainError(ErrorCode.INVALID, "The bank has no answers to fit on yet.")
-    train, test = data.split_by_learner(0.2, random_state, stratify=bias.strata(data))
     held_out: dict[str, Any] = {}
     by_group = None
-    if len(train) and len(test):
-        scored = KINDS[kind](random_state).fit(train)
-        held_out = evaluate(scored, test)
-        by_group = bias.measure(bank, scored, test)
+    if len(data.learners) >= 2:
+        folds = data.folds_by_learner(
+            min(FOLDS, len(data.learners)), random_state, stratify=bias.strata(data)
+        )
+        scored = [(KINDS[kind](random_state).fit(train), test) for train, test in folds]
+        held_out = cross_evaluate(scored)
+        by_group = bias.measure(bank, scored)
     if kind == "bkt":
         mapper = _dask(scheduler, progress) if scheduler else _local(progress)
         fitted = by_skill.fit(KINDS[kind](random_state), data, mapper=mapper)

@@ -69,7 +69,8 @@ class Command(SubcommandCommand):
         )
         if held.get("auc") is not None:
             self.stdout.write(
-                f"held-out learners ({held['n']} answers): AUC {held['auc']:.3f}, "
+                f"held-out learners, {fitting.FOLDS} folds ({held['n']} answers): "
+                f"AUC {held['auc']:.3f}, "
                 f"RMSE {held['rmse']:.3f}, log-loss {held['log_loss']:.3f}"
             )
         if report.by_group is not None:
