@@ -105,8 +105,12 @@ def test_folds_test_every_learner_once_with_each_groups_share():
         assert sum(int(label) >= 50 for label in held) == 2
     again = data.folds_by_learner(5, random_state=2, stratify=groups)
     assert [{str(test.learners[n]) for n in np.unique(test.learner)} for _, test in again] == tested
-    with pytest.raises(ValueError, match="n_splits: from 2 to the 60 learners"):
+    with pytest.raises(ValueError, match="n_splits: from 2 to the 60 learners with answers"):
         data.folds_by_learner(61)
+    _, few = data.split_by_learner(0.05, random_state=0)  # three learners, sixty names
+    assert [len(np.unique(test.learner)) for _, test in few.folds_by_learner(3)] == [1, 1, 1]
+    with pytest.raises(ValueError, match="from 2 to the 3 learners"):
+        few.folds_by_learner(4)
 
 
 def test_the_library_needs_no_django():

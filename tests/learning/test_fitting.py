@@ -109,6 +109,16 @@ def test_a_dask_cluster_fits_the_same_parameters(answered):
     spread = from_dict(report.parameters)
     for name in ("prior", "learn", "forget", "guess", "slip"):
         assert np.array_equal(getattr(spread, f"{name}_"), getattr(local, f"{name}_")), name
+    assert report.held_out == fitting.fit_bank(SYSTEM, answered, "bkt").held_out  # folds too
+
+
+@pytest.mark.parametrize("kind", ["bkt", "irt"])
+def test_one_bar_runs_over_the_folds_and_the_last_fit(answered, kind):
+    seen: list[tuple[int, int]] = []
+    report = fitting.fit_bank(SYSTEM, answered, kind, progress=lambda *step: seen.append(step))
+    fits = report.held_out["folds"] + 1
+    parts = len(report.skills) if kind == "bkt" else 1
+    assert seen == [(done, fits * parts) for done in range(1, fits * parts + 1)]
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connections, as in production

@@ -93,7 +93,7 @@ def _mastery(bank: ItemBank, model: BKT, test: Responses) -> tuple[np.ndarray, n
 def measure(bank: ItemBank, scored: Sequence[tuple[Any, Responses]]) -> dict[str, Any] | None:
     """Models by group, each pair a model and the answers of learners it was fitted
     without (the folds of a cross-validation), pooled; None when no learner has a group."""
-    known = _known(np.concatenate([test.learners for _, test in scored]))
+    known = _known(np.unique(np.concatenate([test.learners for _, test in scored])))
     if not known:
         return None
     correct, predicted, flags = [], [], []

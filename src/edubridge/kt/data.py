@@ -270,14 +270,15 @@ class Responses:
         trained on in the same fold: scoring on all of them measures small groups on all
         their learners, not on the few one split holds out. With ``stratify``, each label's
         learners are dealt round the folds in turn, so every fold holds its share of each."""
-        if not 2 <= n_splits <= len(self.learners):
-            raise ValueError(f"n_splits: from 2 to the {len(self.learners)} learners")
+        present = np.unique(self.learner)  # a subset keeps the names of learners it dropped
+        if not 2 <= n_splits <= len(present):
+            raise ValueError(f"n_splits: from 2 to the {len(present)} learners with answers")
         rng = np.random.default_rng(random_state)
-        labels = self._strata(stratify)
+        labels = self._strata(stratify)[present]
         fold = np.empty(len(self.learners), dtype=np.int64)
         dealt = 0
-        for label in range(labels.max() + 1 if len(labels) else 0):
-            members = rng.permutation(np.flatnonzero(labels == label))
+        for label in np.unique(labels):
+            members = present[rng.permutation(np.flatnonzero(labels == label))]
             fold[members] = (dealt + np.arange(len(members))) % n_splits
             dealt += len(members)
         tested = fold[self.learner]

@@ -92,6 +92,18 @@ def responses_of(bank: ItemBank, skills: Sequence[str] | None = None) -> Respons
     )
 
 
+def _steps(progress: Progress | None, fits: int) -> list[Progress | None]:
+    """One bar over several fits: each fit's (done, total) moves its share of the bar."""
+    if progress is None:
+        return [None] * fits
+    bar = progress
+
+    def step(k: int) -> Progress:
+        return lambda done, total: bar(k * total + done, fits * total)
+
+    return [step(k) for k in range(fits)]
+
+
 def _local(progress: Progress | None) -> by_skill.Mapper:
     def run(function: Callable[[Any], BKT], parts: Sequence[Responses]) -> Iterable[BKT]:
         for n, part in enumerate(parts, 1):
@@ -142,22 +154,31 @@ def fit_bank(
     data = responses_of(bank, skills)
     if not len(data):
         raise DomainError(ErrorCode.INVALID, "The bank has no answers to fit on yet.")
-    held_out: dict[str, Any] = {}
-    by_group = None
+    folds = []
     if len(data.learners) >= 2:
         folds = data.folds_by_learner(
             min(FOLDS, len(data.learners)), random_state, stratify=bias.strata(data)
         )
-        scored = [(KINDS[kind](random_state).fit(train), test) for train, test in folds]
-        held_out = cross_evaluate(scored)
+    steps = _steps(progress, len(folds) + 1)
+
+    def fit(train: Responses, step: Progress | None) -> Any:
+        if kind == "bkt":
+            mapper = _dask(scheduler, step) if scheduler else _local(step)
+            return by_skill.fit(KINDS[kind](random_state), train, mapper=mapper)
+        fitted = KINDS[kind](random_state).fit(train)
+        if step:
+            step(1, 1)
+        return fitted
+
+    held_out: dict[str, Any] = {}
+    by_group = None
+    if folds:
+        scored = [
+            (fit(train, step), test) for (train, test), step in zip(folds, steps, strict=False)
+        ]
+        held_out = {**cross_evaluate(scored), "folds": len(folds)}
         by_group = bias.measure(bank, scored)
-    if kind == "bkt":
-        mapper = _dask(scheduler, progress) if scheduler else _local(progress)
-        fitted = by_skill.fit(KINDS[kind](random_state), data, mapper=mapper)
-    else:
-        fitted = KINDS[kind](random_state).fit(data)
-        if progress:
-            progress(1, 1)
+    fitted = fit(data, steps[-1])
     report = FitReport(
         kind=kind,
         answers=data.size,

@@ -69,7 +69,7 @@ class Command(SubcommandCommand):
         )
         if held.get("auc") is not None:
             self.stdout.write(
-                f"held-out learners, {fitting.FOLDS} folds ({held['n']} answers): "
+                f"held-out learners, {held['folds']} folds ({held['n']} answers): "
                 f"AUC {held['auc']:.3f}, "
                 f"RMSE {held['rmse']:.3f}, log-loss {held['log_loss']:.3f}"
             )
