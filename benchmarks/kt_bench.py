@@ -88,8 +88,6 @@ def _read_ours(csv_path: str) -> tuple[Any, Any]:
 
 
 def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
-    import numpy as np
-
     sys.path.insert(0, str(ROOT / "src"))
     from edubridge.kt import BKT, Elo, Logistic
 
@@ -105,8 +103,7 @@ def run_ours(csv_path: str, model: str, num_fits: int) -> dict[str, object]:
 
     first, second, (estimator, test) = _twice(fit)
     predicted = estimator.predict_proba(test)
-    correct = np.zeros(test.size)
-    correct[test.row] = test.correct
+    correct = test.at_input_rows(test.correct)
     return {
         "contender": f"EduBridge {model}",
         "backend": "numba",  # every model's kernel (Logistic's features; sklearn fits it)

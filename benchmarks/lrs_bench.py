@@ -78,7 +78,15 @@ class Node:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.server = subprocess.Popen(
-            [EDUBRIDGE, "serve", "--port", str(self.port), "--workers", str(workers), "--no-background"],
+            [
+                EDUBRIDGE,
+                "serve",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(workers),
+                "--no-background",
+            ],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

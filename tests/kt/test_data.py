@@ -113,6 +113,15 @@ def test_folds_test_every_learner_once_with_each_groups_share():
         few.folds_by_learner(4)
 
 
+def test_what_each_input_row_holds_comes_back_to_it():
+    data = Responses.from_columns(
+        learner=["a", "b"], skill=["s~t", "s"], correct=[1, 0], item=["i", "j"]
+    )
+    assert len(data) == 3 and data.size == 2
+    assert data.at_input_rows(data.correct).tolist() == [1, 0]
+    assert data.learners[data.at_input_rows(data.learner)].tolist() == ["a", "b"]
+
+
 def test_the_library_needs_no_django():
     import subprocess
     import sys

@@ -101,11 +101,8 @@ def measure(bank: ItemBank, scored: Sequence[tuple[Any, Responses]]) -> dict[str
     owners: dict[str, list[np.ndarray]] = {attribute: [] for attribute in known}
     for model, test in scored:
         predicted.append(model.predict_proba(test))
-        answered = np.zeros(test.size)
-        answered[test.row] = test.correct
-        correct.append(answered)
-        learner_of_row = np.empty(test.size, dtype=np.int64)
-        learner_of_row[test.row] = test.learner
+        correct.append(test.at_input_rows(test.correct))
+        learner_of_row = test.at_input_rows(test.learner)
         for attribute, by_learner in known.items():
             groups[attribute].append(_labels(by_learner, test.learners)[learner_of_row])
         if isinstance(model, BKT):

@@ -225,6 +225,13 @@ class Responses:
             size=int(kept.sum()),
         )
 
+    def at_input_rows(self, values: np.ndarray) -> np.ndarray:
+        """Values that are the same for all of an input row's skills (its learner, its
+        outcome), one for each row of the input."""
+        out = np.zeros(self.size, dtype=values.dtype)
+        out[self.row] = values
+        return out
+
     def per_input_row(self, values: np.ndarray) -> np.ndarray:
         """Values of these rows, averaged back to the rows of the input (several skills)."""
         sums = np.bincount(self.row, weights=values, minlength=self.size)

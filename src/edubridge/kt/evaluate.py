@@ -46,16 +46,9 @@ def cross_evaluate(scored: Sequence[tuple[Any, Responses]]) -> dict[str, Any]:
     of learners it was not fitted on (``Responses.folds_by_learner``)."""
     if not scored:
         return scores(np.zeros(0), np.zeros(0))
-    correct = np.concatenate([_correct(test) for _, test in scored])
+    correct = np.concatenate([test.at_input_rows(test.correct) for _, test in scored])
     predicted = np.concatenate([model.predict_proba(test) for model, test in scored])
     return scores(correct, predicted)
-
-
-def _correct(responses: Responses) -> np.ndarray:
-    """Each input row's outcome."""
-    correct = np.zeros(responses.size)
-    correct[responses.row] = responses.correct
-    return correct
 
 
 def evaluate(
@@ -64,13 +57,11 @@ def evaluate(
     """Metrics of ``model.predict_proba`` on ``responses``; with ``groups`` (learner label ->
     group label), the same for each group too, under ``"by_group"``."""
     predicted = model.predict_proba(responses)
-    correct = _correct(responses)
+    correct = responses.at_input_rows(responses.correct)
     result = scores(correct, predicted)
     if groups is not None:
-        learner_of_row = np.empty(responses.size, dtype=np.int64)
-        learner_of_row[responses.row] = responses.learner
         labels = np.array([groups.get(str(label), "unknown") for label in responses.learners])
-        row_group = labels[learner_of_row]
+        row_group = labels[responses.at_input_rows(responses.learner)]
         result["by_group"] = {
             str(group): scores(correct[row_group == group], predicted[row_group == group])
             for group in np.unique(row_group)
